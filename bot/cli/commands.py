@@ -1,0 +1,5 @@
+"""Imports every command module so that each registers its commands on the app."""
+
+from __future__ import annotations
+
+# One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
