@@ -1,0 +1,232 @@
+"""The closed vocabularies of the programme, stored as their lower-case string values.
+
+Every enum is a ````StrEnum`` whose member names equal their values, so a value read from a
+spreadsheet, a callback payload or the database maps back with ``Enum(value)``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "SUBCATEGORY_CATEGORY",
+    "AcceptanceStatus",
+    "BroadcastStatus",
+    "Category",
+    "DeliveryStatus",
+    "EiaStatus",
+    "EnterpriseKind",
+    "EvidenceKind",
+    "Feedback",
+    "HelpStatus",
+    "ItemStatus",
+    "Language",
+    "PermitType",
+    "Phase",
+    "QuestionOutcome",
+    "Reachability",
+    "Role",
+    "Severity",
+    "SubCategory",
+    "VisitPurpose",
+    "VisitStatus",
+]
+
+
+class EnterpriseKind(StrEnum):
+    """A big hand (大手, mentor company) or a small hand (小手, mentee)."""
+
+    big = "big"
+    small = "small"
+
+
+class PermitType(StrEnum):
+    """Which discharge-permit regime an enterprise falls under (排污许可分类管理)."""
+
+    key = "key"  # 重点管理 — permit
+    simplified = "simplified"  # 简化管理 — permit
+    registration = "registration"  # 登记管理 — 排污登记, no permit
+    none = "none"  # not yet determined or not covered
+
+
+class EiaStatus(StrEnum):
+    """State of the environmental impact assessment (环评)."""
+
+    approved = "approved"  # 报告书/报告表 批复
+    registered = "registered"  # 登记表 备案
+    missing = "missing"
+    exempt = "exempt"
+
+
+class AcceptanceStatus(StrEnum):
+    """State of the completion environmental acceptance (竣工环保验收)."""
+
+    accepted = "accepted"
+    pending = "pending"
+    not_required = "not_required"
+
+
+class Phase(StrEnum):
+    """Phase of a pairing: 前期 / 中期 / 后期 / 结案."""
+
+    early = "early"
+    middle = "middle"
+    late = "late"
+    closed = "closed"
+
+
+class Role(StrEnum):
+    """What a person may do: manage one small hand, mentor for a big hand, or run the bureau."""
+
+    manager = "manager"
+    mentor = "mentor"
+    bureau = "bureau"
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class Reachability(StrEnum):
+    """Whether the bot can message a person; unreachable people are skipped, never retried."""
+
+    reachable = "reachable"
+    blocked = "blocked"
+    never_started = "never_started"
+
+
+class Category(StrEnum):
+    """The audit's 3 categories."""
+
+    procedures = "procedures"
+    system = "system"
+    pollution = "pollution"
+
+
+class SubCategory(StrEnum):
+    """The audit's 14 sub-categories.
+
+    A copy of the ids in ``knowledge.taxonomy`` — storage imports nothing of ours, and a test
+    keeps the two lists equal.
+    """
+
+    eia = "eia"
+    acceptance = "acceptance"
+    permit = "permit"
+    emergency_plan = "emergency_plan"
+    mgmt_rules = "mgmt_rules"
+    staffing = "staffing"
+    records = "records"
+    training = "training"
+    monitoring_disclosure = "monitoring_disclosure"
+    wastewater = "wastewater"
+    air = "air"
+    solid_waste = "solid_waste"
+    hazardous_waste = "hazardous_waste"
+    noise = "noise"
+
+
+SUBCATEGORY_CATEGORY: dict[SubCategory, Category] = {
+    **dict.fromkeys(
+        (SubCategory.eia, SubCategory.acceptance, SubCategory.permit, SubCategory.emergency_plan),
+        Category.procedures,
+    ),
+    **dict.fromkeys(
+        (
+            SubCategory.mgmt_rules,
+            SubCategory.staffing,
+            SubCategory.records,
+            SubCategory.training,
+            SubCategory.monitoring_disclosure,
+        ),
+        Category.system,
+    ),
+    **dict.fromkeys(
+        (
+            SubCategory.wastewater,
+            SubCategory.air,
+            SubCategory.solid_waste,
+            SubCategory.hazardous_waste,
+            SubCategory.noise,
+        ),
+        Category.pollution,
+    ),
+}
+
+
+class Severity(StrEnum):
+    """How serious a finding is: 一般 / 较重 / 严重."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class ItemStatus(StrEnum):
+    """Life cycle of a rectification item; see ``storage.repositories.items`` for the moves."""
+
+    open = "open"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    verified = "verified"
+    returned = "returned"
+    waived = "waived"
+
+
+class EvidenceKind(StrEnum):
+    photo = "photo"
+    document = "document"
+    note = "note"
+
+
+class VisitStatus(StrEnum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class VisitPurpose(StrEnum):
+    audit = "audit"
+    follow_up = "follow_up"
+    training = "training"
+    acceptance = "acceptance"
+    drill = "drill"
+    help = "help"
+    other = "other"
+
+
+class HelpStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    visit_proposed = "visit_proposed"
+    closed = "closed"
+
+
+class QuestionOutcome(StrEnum):
+    answered = "answered"
+    suggest = "suggest"
+    unanswered = "unanswered"
+
+
+class Feedback(StrEnum):
+    up = "up"
+    down = "down"
+    none = "none"
+
+
+class BroadcastStatus(StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    sending = "sending"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    blocked = "blocked"

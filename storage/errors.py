@@ -1,0 +1,106 @@
+"""Storage's exceptions.
+
+    StorageError                  base of everything storage raises on purpose
+    ├── NotFound                  a row looked up by id or natural key does not exist
+    ├── Conflict                  a unique key is taken (duplicate ledger key, credit code, ...)
+    ├── InvalidTransition         a rectification item cannot move from its status to the one asked
+    ├── InvalidCreditCode         a unified social credit code fails GB 32100-2015
+    ├── InviteError               an invite cannot be redeemed
+    │   ├── InviteInvalid         unknown, used or expired code
+    │   └── InviteLocked          too many wrong codes: the account is locked out for a while
+    ├── ImportFailed              a spreadsheet has bad rows; nothing was written
+    └── BackupUnsupported         ``db backup`` on a database that is not SQLite
+
+Each carries its context as attributes so that ``bot/`` can render a polite message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.imports.rows import RowError
+
+__all__ = [
+    "BackupUnsupported",
+    "Conflict",
+    "ImportFailed",
+    "InvalidCreditCode",
+    "InvalidTransition",
+    "InviteError",
+    "InviteInvalid",
+    "InviteLocked",
+    "NotFound",
+    "StorageError",
+]
+
+
+class StorageError(Exception):
+    """Base class of storage errors."""
+
+
+class NotFound(StorageError):
+    """No row of ``entity`` with ``key``."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key!r} not found")
+        self.entity = entity
+        self.key = key
+
+
+class Conflict(StorageError):
+    """A unique key of ``entity`` is already taken."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key!r} already exists")
+        self.entity = entity
+        self.key = key
+
+
+class InvalidTransition(StorageError):
+    """A rectification item cannot move from ``current`` to ``target``."""
+
+    def __init__(self, item_id: int, current: str, target: str) -> None:
+        super().__init__(f"item {item_id}: cannot go from {current} to {target}")
+        self.item_id = item_id
+        self.current = current
+        self.target = target
+
+
+class InvalidCreditCode(StorageError, ValueError):
+    """A unified social credit code is malformed; ``reason_zh``/``reason_en`` say why."""
+
+    def __init__(self, code: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{code!r}: {reason_en}")
+        self.code = code
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+
+class InviteError(StorageError):
+    """An invite could not be redeemed."""
+
+
+class InviteInvalid(InviteError):
+    """The code is unknown, already used or expired (deliberately not told apart)."""
+
+
+class InviteLocked(InviteError):
+    """Too many wrong codes from this Telegram account; try again after ``until`` (UTC)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"locked out of redeeming invites until {until.isoformat()}")
+        self.until = until
+
+
+class ImportFailed(StorageError):
+    """A spreadsheet had bad rows; ``errors`` lists each (row, column, reason). Nothing written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+class BackupUnsupported(StorageError):
+    """Backups through ``db backup`` work on SQLite only."""
