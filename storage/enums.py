@@ -1,6 +1,6 @@
 """The closed vocabularies of the programme, stored as their lower-case string values.
 
-Every enum is a ````StrEnum`` whose member names equal their values, so a value read from a
+Every enum is a ``StrEnum`` whose member names equal their values, so a value read from a
 spreadsheet, a callback payload or the database maps back with ``Enum(value)``.
 """
 

@@ -1,0 +1,127 @@
+"""People: managers, mentors and bureau admins, and whether the bot can reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import Language, Reachability, Role
+from storage.models import Person, utcnow
+from storage.repositories.lookup import get_or_raise
+
+__all__ = [
+    "create_person",
+    "find_by_telegram_id",
+    "get_person",
+    "list_people",
+    "set_language",
+    "set_reachability",
+    "update_person",
+]
+
+_UPDATABLE = frozenset(
+    {
+        "name",
+        "language",
+        "role",
+        "enterprise_id",
+        "phone",
+        "chat_id",
+        "telegram_user_id",
+        "reachability",
+        "preferences",
+    }
+)
+
+
+async def get_person(*, session: AsyncSession, person_id: int) -> Person:
+    """Return a person by id.
+
+    Raises:
+        NotFound: if there is none.
+    """
+    return await get_or_raise(session, Person, person_id)
+
+
+async def find_by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Person | None:
+    """Return the person bound to a Telegram account, or ``None`` for a stranger."""
+    result = await session.execute(
+        select(Person).where(Person.telegram_user_id == telegram_user_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def create_person(
+    *,
+    session: AsyncSession,
+    role: Role,
+    name: str = "",
+    enterprise_id: int | None = None,
+    telegram_user_id: int | None = None,
+    chat_id: int | None = None,
+    language: Language = Language.zh,
+    reachability: Reachability = Reachability.never_started,
+) -> Person:
+    """Add a person with one role (managers and mentors belong to an enterprise)."""
+    person = Person(
+        role=role,
+        name=name,
+        enterprise_id=enterprise_id,
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        language=language,
+        reachability=reachability,
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def update_person(*, session: AsyncSession, person_id: int, **changes: Any) -> Person:
+    """Change some of a person's fields.
+
+    Raises:
+        NotFound: if there is no such person.
+        TypeError: for a field that cannot be changed this way.
+    """
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
+    person = await get_person(session=session, person_id=person_id)
+    for field, value in changes.items():
+        setattr(person, field, value)
+    person.updated_at = utcnow()
+    await session.flush()
+    return person
+
+
+async def set_language(*, session: AsyncSession, person_id: int, language: Language) -> Person:
+    """Switch the language the bot speaks to a person."""
+    return await update_person(session=session, person_id=person_id, language=language)
+
+
+async def set_reachability(
+    *, session: AsyncSession, person_id: int, reachability: Reachability
+) -> Person:
+    """Record that a person blocked the bot, never started it, or is reachable again."""
+    return await update_person(session=session, person_id=person_id, reachability=reachability)
+
+
+async def list_people(
+    *,
+    session: AsyncSession,
+    role: Role | None = None,
+    enterprise_id: int | None = None,
+    reachability: Reachability | None = None,
+) -> list[Person]:
+    """List people ordered by id, optionally filtered by role, enterprise or reachability."""
+    query = select(Person).order_by(Person.id)
+    if role is not None:
+        query = query.where(Person.role == role)
+    if enterprise_id is not None:
+        query = query.where(Person.enterprise_id == enterprise_id)
+    if reachability is not None:
+        query = query.where(Person.reachability == reachability)
+    return list((await session.execute(query)).scalars())

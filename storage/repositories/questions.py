@@ -1,0 +1,131 @@
+"""The question log: every question asked in the bot, its outcome, feedback and human answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import Feedback, QuestionOutcome
+from storage.errors import NotFound
+from storage.models import QuestionLog, utcnow
+
+__all__ = [
+    "answer_question",
+    "choose_entry",
+    "forward_question",
+    "get_question",
+    "log_question",
+    "record_feedback",
+]
+
+
+async def log_question(
+    *,
+    session: AsyncSession,
+    chat_id: int,
+    text: str,
+    outcome: QuestionOutcome,
+    lang: str = "zh",
+    person_id: int | None = None,
+    entry_id: str | None = None,
+    score: float | None = None,
+) -> QuestionLog:
+    """Record a question and how the matcher answered it; returns the row with its id."""
+    row = QuestionLog(
+        person_id=person_id,
+        chat_id=chat_id,
+        text=text,
+        lang=lang,
+        outcome=outcome,
+        matched_entry_id=entry_id,
+        score=score,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_question(*, session: AsyncSession, question_id: int) -> QuestionLog:
+    """Return one logged question.
+
+    Raises:
+        NotFound: if there is no such question.
+    """
+    row = await session.get(QuestionLog, question_id)
+    if row is None:
+        raise NotFound("question", question_id)
+    return row
+
+
+async def _asked_in(*, session: AsyncSession, question_id: int, chat_id: int) -> QuestionLog:
+    # Buttons can be forged: a question only answers to the chat it was asked in.
+    row = await get_question(session=session, question_id=question_id)
+    if row.chat_id != chat_id:
+        raise NotFound("question", question_id)
+    return row
+
+
+async def record_feedback(
+    *, session: AsyncSession, question_id: int, chat_id: int, feedback: Feedback
+) -> QuestionLog:
+    """Store the asker's 👍/👎 (the last press counts).
+
+    Raises:
+        NotFound: if the question does not exist or was asked in another chat.
+    """
+    row = await _asked_in(session=session, question_id=question_id, chat_id=chat_id)
+    row.feedback = feedback
+    await session.flush()
+    return row
+
+
+async def choose_entry(
+    *, session: AsyncSession, question_id: int, chat_id: int, entry_id: str
+) -> QuestionLog:
+    """Record which "did you mean" suggestion the asker opened.
+
+    Raises:
+        NotFound: if the question does not exist or was asked in another chat.
+    """
+    row = await _asked_in(session=session, question_id=question_id, chat_id=chat_id)
+    row.matched_entry_id = entry_id
+    await session.flush()
+    return row
+
+
+async def forward_question(
+    *, session: AsyncSession, question_id: int, chat_id: int, to_person_id: int
+) -> QuestionLog:
+    """Mark an unanswered question as forwarded to a mentor or bureau admin.
+
+    Raises:
+        NotFound: if the question does not exist or was asked in another chat.
+    """
+    row = await _asked_in(session=session, question_id=question_id, chat_id=chat_id)
+    row.forwarded_to = to_person_id
+    await session.flush()
+    return row
+
+
+async def answer_question(
+    *,
+    session: AsyncSession,
+    question_id: int,
+    person_id: int,
+    text: str,
+    now: datetime | None = None,
+) -> QuestionLog:
+    """Store a person's answer to a forwarded question.
+
+    Raises:
+        NotFound: if the question does not exist or was not forwarded to this person.
+    """
+    row = await get_question(session=session, question_id=question_id)
+    if row.forwarded_to != person_id:
+        raise NotFound("question", question_id)
+    row.answer_text = text
+    row.answered_by = person_id
+    row.answered_at = now or utcnow()
+    await session.flush()
+    return row
