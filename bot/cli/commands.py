@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 # One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
+from bot.cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)

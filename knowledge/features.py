@@ -1,0 +1,56 @@
+"""Turning a normalised, synonym-expanded text into matching features.
+
+Chinese has no spaces, and managers' questions are short, so words are a poor unit: character
+bigrams are robust to word-boundary choices and to a single wrong character. English and numbers
+become whole words, lightly stemmed ("permits" → "permit"), common function words dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["features"]
+
+_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9./-]*")
+# "gb/t16297-1996" is also "gb", "16297" and "1996": askers quote standards with or without year.
+_PARTS = re.compile(r"[a-z]+|[0-9]+(?:\.[0-9]+)?")
+# Function words of questions.
+_STOPWORD_TEXT = (
+    "a an the of to in on at for by with and or is are was were be been do does did we our us "
+    "i my me you your it its this that these those there what which who whom when where how "
+    "can could should would will shall may might must have has had if any some about from as "
+    "into than then so not no yes get got also just still need"
+)
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def _stem(word: str) -> str:
+    # Plural and tense endings only: enough to meet "permits"/"permit", "stored"/"store".
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + keep
+            break
+    # "store", "stored" and "storing" all end up as "stor".
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def features(text: str) -> set[str]:
+    """The set of features of a normalised, expanded text.
+
+    >>> sorted(features("危险废物贮存 storing 60"))
+    ['60', 'stor', '危险', '废物', '物贮', '贮存', '险废']
+    """
+    found: set[str] = set()
+    for match in _RUN.finditer(text):
+        run = match.group(0)
+        if run[0] >= "\u3400":
+            if len(run) == 1:
+                found.add(run)
+            else:
+                found.update(run[i : i + 2] for i in range(len(run) - 1))
+        elif run not in _STOPWORDS:
+            found.add(_stem(run))
+            parts = _PARTS.findall(run)
+            if len(parts) > 1:
+                found.update(_stem(p) for p in parts if len(p) > 1 and p not in _STOPWORDS)
+    return found

@@ -1,0 +1,117 @@
+"""The compiled search index: every phrasing as a feature set, with inverted lists.
+
+Built once per knowledge base. Inverted lists (feature → phrasings, feature → entries) let a
+question touch only the phrasings that share a feature with it, so the cost of a question grows
+with the length of those lists, not with the size of the knowledge base; numpy does the
+accumulation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.base import KnowledgeBase
+from knowledge.features import features
+from knowledge.normaliser import normalise
+from knowledge.synonyms import SynonymTable
+
+__all__ = ["Index", "Phrasing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrasing:
+    """One way of asking for an entry, normalised and expanded."""
+
+    entry: int
+    lang: str
+    text: str
+    features: frozenset[str]
+
+
+@dataclass
+class Index:
+    """Inverted lists over phrasings and entries, with entry-level IDF weights."""
+
+    synonyms: SynonymTable
+    entry_ids: list[str]
+    phrasings: list[Phrasing] = field(default_factory=list)
+    keywords: list[frozenset[str]] = field(default_factory=list)
+    idf: dict[str, float] = field(default_factory=dict)
+    unknown_idf: float = 0.0
+    phrasing_postings: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
+    entry_postings: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
+    phrasing_weight: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    phrasing_entry: npt.NDArray[np.int32] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int32)
+    )
+    vocabulary: frozenset[str] = frozenset()
+    _pending: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, synonyms: SynonymTable) -> Index:
+        """Index every phrasing (Chinese and English) and the keywords of every entry."""
+        index = cls(synonyms=synonyms, entry_ids=[e.id for e in kb.entries])
+        entry_features: list[set[str]] = []
+        for number, entry in enumerate(kb.entries):
+            own: set[str] = set()
+            for lang, phrasings in entry.questions.items():
+                for text in phrasings:
+                    own |= index._add(number, lang, text)
+            kw = frozenset(synonyms.expand(normalise(k)) for k in entry.keywords)
+            index.keywords.append(kw - {""})
+            for keyword in kw:
+                own |= features(keyword)
+            entry_features.append(own)
+        index._finish(entry_features)
+        return index
+
+    def prepare(self, text: str) -> str:
+        """Normalise and expand a text the way the index was built."""
+        return self.synonyms.expand(normalise(text))
+
+    def _add(self, entry: int, lang: str, text: str) -> set[str]:
+        prepared = self.prepare(text)
+        found = features(prepared)
+        self.phrasings.append(Phrasing(entry, lang, prepared, frozenset(found)))
+        for feature in found:
+            self._pending[feature].append(len(self.phrasings) - 1)
+        return found
+
+    def _finish(self, entry_features: list[set[str]]) -> None:
+        by_entry: defaultdict[str, list[int]] = defaultdict(list)
+        for number, found in enumerate(entry_features):
+            for feature in found:
+                by_entry[feature].append(number)
+        total = max(len(entry_features), 1)
+        # BM25's IDF over entries: a feature shared by every phrasing of one entry is still rare.
+        self.idf = {
+            f: math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+            for f, ids in by_entry.items()
+        }
+        self.unknown_idf = math.log(1 + (total + 0.5) / 1.5)
+        self.entry_postings = {f: np.array(ids, dtype=np.int32) for f, ids in by_entry.items()}
+        self._refresh_phrasings()
+        self.vocabulary = frozenset(self.idf)
+
+    def _refresh_phrasings(self) -> None:
+        self.phrasing_postings = {
+            f: np.array(ids, dtype=np.int32) for f, ids in self._pending.items()
+        }
+        self.phrasing_weight = np.array(
+            [sum(self.weight(f) for f in p.features) or 1.0 for p in self.phrasings]
+        )
+        self.phrasing_entry = np.array([p.entry for p in self.phrasings], dtype=np.int32)
+
+    def weight(self, feature: str) -> float:
+        """IDF of a feature; features the knowledge base never uses get the rarest weight."""
+        return self.idf.get(feature, self.unknown_idf)
+
+    def add_phrasing(self, entry: int, lang: str, text: str) -> None:
+        """Add a curated phrasing; it is searchable as soon as this returns."""
+        self._add(entry, lang, text)
+        self._refresh_phrasings()

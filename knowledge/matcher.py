@@ -1,0 +1,177 @@
+"""Matching a manager's question to a knowledge-base entry.
+
+Pipeline: normalise (OpenCC t2s, NFKC, case, punctuation, fillers) → expand synonyms → features
+(Chinese character bigrams, English word stems, standard numbers) → candidates from the inverted
+index → score → decide.
+
+Score (0–100) of an entry, from weights measured on the development set (see ``benchmarks/``):
+  * phrasing match: IDF-weighted overlap between the question and the entry's best phrasing, as an
+    F-measure of "how much of the question is explained" and "how much of the phrasing is asked";
+  * entry coverage: how much of the question's IDF weight the entry as a whole (all phrasings and
+    keywords) explains, so a question can combine words from two phrasings;
+  * keyword evidence: the entry's own keywords found verbatim in the question;
+  * rapidfuzz similarity of the question to the best phrasing (character level).
+
+Decision (thresholds: see ``ANSWER_AT``, ``SUGGEST_AT``, ``MARGIN``):
+  * refused requests (prompt injection, evading supervision) and questions without domain evidence
+    are ``unanswered``;
+  * ``answered`` when the best score reaches ``ANSWER_AT`` and beats the runner-up entry by
+    ``MARGIN``;
+  * ``suggest`` (up to three entries) when the best score reaches ``SUGGEST_AT``;
+  * otherwise ``unanswered``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from knowledge.base import KnowledgeBase
+from knowledge.features import features
+from knowledge.index import Index
+from knowledge.language import Lang, detect_language
+from knowledge.outcome import Outcome, Suggestion
+from knowledge.scope import is_refused
+from knowledge.synonyms import SynonymTable, load_synonyms
+
+__all__ = ["ANSWER_AT", "MARGIN", "SUGGEST_AT", "Candidate", "Matcher"]
+
+ANSWER_AT = 55.0
+SUGGEST_AT = 35.0
+MARGIN = 5.0
+MAX_SUGGESTIONS = 3
+
+_W_PHRASING = 0.45
+_W_ENTRY = 0.25
+_W_KEYWORD = 0.15
+_W_FUZZ = 0.15
+_BETA2 = 2.0  # F-measure weight: explaining the question matters twice as much as the phrasing
+_TOP_PHRASINGS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One scored entry, with the parts of its score (kept for evaluation and tuning)."""
+
+    entry: int
+    score: float
+    phrasing: float
+    coverage: float
+    keyword: float
+    fuzz: float
+
+
+class Matcher:
+    """Answers questions from one knowledge base.
+
+    Args:
+        kb: the loaded knowledge base.
+        synonyms: the synonym table; default: ``knowledge/synonyms.yaml``.
+    """
+
+    def __init__(self, kb: KnowledgeBase, synonyms: SynonymTable | None = None) -> None:
+        self.kb = kb
+        self.index = Index.build(kb, synonyms or load_synonyms())
+        self._entry_number = {entry_id: n for n, entry_id in enumerate(self.index.entry_ids)}
+        self._domain_terms = self.index.synonyms.terms | frozenset().union(*self.index.keywords)
+
+    def add_phrasing(self, entry_id: str, text: str, lang: Lang) -> None:
+        """Teach the matcher another way of asking for an entry; used from the next question on.
+
+        Raises:
+            KeyError: if no entry has that id.
+        """
+        self.index.add_phrasing(self._entry_number[entry_id], "en" if lang == "en" else "zh", text)
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Score the entries that share anything with the question, best first."""
+        index = self.index
+        prepared = index.prepare(text)
+        query = features(prepared)
+        if not query or not index.phrasings:
+            return []
+        weights = {f: index.weight(f) for f in query}
+        total = sum(weights.values())
+        overlap = np.zeros(len(index.phrasings))
+        coverage = np.zeros(len(index.entry_ids))
+        for feature, weight in weights.items():
+            if (postings := index.phrasing_postings.get(feature)) is not None:
+                overlap[postings] += weight
+                coverage[index.entry_postings[feature]] += weight
+        recall = overlap / total
+        precision = overlap / index.phrasing_weight
+        denominator = _BETA2 * precision + recall
+        f_measure = np.divide(
+            (1 + _BETA2) * precision * recall,
+            denominator,
+            out=np.zeros_like(denominator),
+            where=denominator > 0,
+        )
+        top = min(_TOP_PHRASINGS, len(f_measure))
+        best_phrasings = np.argpartition(-f_measure, top - 1)[:top]
+        best: dict[int, tuple[float, int]] = {}
+        for p in best_phrasings:
+            value = float(f_measure[p])
+            if value <= 0:
+                continue
+            entry = int(index.phrasing_entry[p])
+            if entry not in best or value > best[entry][0]:
+                best[entry] = (value, int(p))
+        found = []
+        for entry, (phrasing, p) in best.items():
+            keyword_hits = sum(1 for k in index.keywords[entry] if k in prepared)
+            keyword = min(keyword_hits / 2, 1.0)
+            similarity = fuzz.ratio(prepared, index.phrasings[p].text) / 100
+            cover = min(float(coverage[entry]) / total, 1.0)
+            score = 100 * (
+                _W_PHRASING * phrasing
+                + _W_ENTRY * cover
+                + _W_KEYWORD * keyword
+                + _W_FUZZ * similarity
+            )
+            found.append(Candidate(entry, score, phrasing, cover, keyword, similarity))
+        found.sort(key=lambda c: c.score, reverse=True)
+        return found
+
+    def has_domain_evidence(self, text: str) -> bool:
+        """Whether the question mentions at least one domain term or keyword."""
+        prepared = self.index.prepare(text)
+        return any(term in prepared for term in self._domain_terms)
+
+    def ask(self, text: str) -> Outcome:
+        """Answer a question, suggest close entries, or admit not knowing."""
+        lang = detect_language(text)
+        prepared = self.index.prepare(text)
+        if is_refused(prepared):
+            return Outcome("unanswered", lang)
+        found = self.candidates(text)
+        if not found or not self.has_domain_evidence(text):
+            return Outcome("unanswered", lang, score=found[0].score if found else 0.0)
+        first = found[0]
+        entry = self.kb.entries[first.entry]
+        runner_up = found[1].score if len(found) > 1 else 0.0
+        if first.score >= ANSWER_AT and first.score - runner_up >= MARGIN:
+            return Outcome(
+                "answered",
+                lang,
+                entry=entry,
+                score=round(first.score, 1),
+                answer=entry.answer_for(lang),
+                citation=entry.citation_for(lang),
+            )
+        if first.score >= SUGGEST_AT:
+            suggestions = tuple(
+                Suggestion(
+                    self.kb.entries[c.entry].id,
+                    self.kb.entries[c.entry].title_for(lang),
+                    round(c.score, 1),
+                )
+                for c in found[:MAX_SUGGESTIONS]
+                if c.score >= SUGGEST_AT
+            )
+            return Outcome(
+                "suggest", lang, entry=entry, score=round(first.score, 1), suggestions=suggestions
+            )
+        return Outcome("unanswered", lang, score=round(first.score, 1))

@@ -1,0 +1,41 @@
+"""Requests the bot must refuse whatever they mention: prompt injection and evading supervision.
+
+Asking what the penalty for a hidden pipe is, is a compliance question; asking how to discharge
+through one without being caught is not. The patterns therefore look for the *intent* (how to …
+without being found, ignore your instructions), not for the topic words alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_refused"]
+
+# Run on normalised text (simplified, case-folded, punctuation as spaces).
+_REFUSED = re.compile(
+    "|".join(
+        (
+            # prompt injection / role play
+            r"ignore (?:all |any |your |the |my )?(?:previous |prior |above |earlier )?"
+            r"(?:instruction|rule|prompt|guideline)",
+            r"(?:disregard|forget) (?:all |your |the |previous )+(?:instruction|rule|prompt)",
+            r"system prompt|jailbreak|developer mode|\bdan\b|do anything now",
+            r"(?:忽略|无视|忘掉|忘记)(?:掉)?(?:之前|以上|上面|前面|你的|所有)|越狱|不受任何限制|没有任何限制|扮演|角色扮演",
+            r"你现在是|从现在起你是|开发者模式|提示词|系统指令",
+            # evading supervision
+            r"不被(?:发现|查|抓|逮|察觉|检查|监测)|不让(?:环保|执法|检查|监测)",
+            r"(?:躲|逃|规避|逃避|躲避|绕过|绕开|避开)(?:过|开)?\S{0,4}"
+            r"(?:检查|监管|监测|执法|核查|环保局|在线)",
+            r"(?:怎么|怎样|如何|咋|教我|有没有办法|有啥办法|能不能)\S{0,6}"
+            r"(?:偷排|偷倒|偷埋|直排|篡改|造假|伪造|私设暗管)",
+            r"without (?:being |getting )?(?:caught|detected|noticed|found)",
+            r"avoid (?:being )?(?:caught|detect)",
+            r"evade|cheat the|fool the (?:inspector|monitor)|falsify|tamper with",
+        )
+    )
+)
+
+
+def is_refused(normalised: str) -> bool:
+    """True when a normalised question asks to inject instructions or to evade supervision."""
+    return _REFUSED.search(normalised) is not None
