@@ -265,11 +265,9 @@ async def change_status(
 
 
 async def history_of(*, session: AsyncSession, item_id: int) -> list[ItemHistory]:
-    """An item's status changes, oldest first."""
+    """An item's status changes in the order they were made."""
     result = await session.execute(
-        select(ItemHistory)
-        .where(ItemHistory.item_id == item_id)
-        .order_by(ItemHistory.created_at, ItemHistory.id)
+        select(ItemHistory).where(ItemHistory.item_id == item_id).order_by(ItemHistory.id)
     )
     return list(result.scalars())
 

@@ -1,0 +1,558 @@
+"""Broadcasts and their outbox: who gets an announcement, and each recipient's delivery row.
+
+Life of a broadcast::
+
+    create_broadcast ──► scheduled ──(start_due)──► sending ──(finish_completed)──► done
+                                        └──────────(cancel)──────► cancelled
+
+`create_broadcast` resolves the audience with the same query `count_audience` previews and inserts
+one `BroadcastDelivery` per recipient in the caller's transaction (one INSERT … SELECT), so the
+preview count is the delivered count. Workers `claim` pending rows in batches — ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, one atomic UPDATE on SQLite — and `record` the outcomes. A row claimed but
+never recorded (the process died mid-send) is claimable again once its lease has expired: those are
+the only messages that can go out twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from storage.enums import BroadcastStatus, DeliveryStatus, ItemStatus, Phase, Reachability, Role
+from storage.models import (
+    Broadcast,
+    BroadcastDelivery,
+    Enterprise,
+    Item,
+    Pairing,
+    Person,
+    utcnow,
+)
+from storage.repositories.lookup import get_or_raise
+
+__all__ = [
+    "Audience",
+    "Claimed",
+    "Outcome",
+    "Progress",
+    "acknowledge",
+    "audience_query",
+    "cancel",
+    "claim",
+    "claim_ack_reminders",
+    "count_audience",
+    "create_broadcast",
+    "finish_completed",
+    "get_broadcast",
+    "progress",
+    "recipients",
+    "record",
+    "release",
+    "start_due",
+    "statuses",
+]
+
+_OPEN_ITEM = (ItemStatus.open, ItemStatus.in_progress, ItemStatus.submitted, ItemStatus.returned)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a broadcast goes to; every filter given must hold (an empty audience is everyone).
+
+    Attributes:
+        roles: the people's roles (empty: all roles).
+        round_id: people whose enterprise is in a pairing of this round.
+        town: people whose own enterprise is in this town/street.
+        industry: people whose own enterprise is in this industry.
+        big_hand_id: the big-hand group: the big hand's people and its small hands' people.
+        phase: people whose enterprise is in a pairing in this phase.
+        overdue: only people of small hands with at least one overdue open item.
+    """
+
+    roles: tuple[Role, ...] = ()
+    round_id: int | None = None
+    town: str | None = None
+    industry: str | None = None
+    big_hand_id: int | None = None
+    phase: Phase | None = None
+    overdue: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The filters that are set, as plain JSON values (stored on the broadcast)."""
+        data = asdict(self)
+        data["roles"] = [r.value for r in self.roles]
+        data["phase"] = self.phase.value if self.phase else None
+        return {k: v for k, v in data.items() if v not in (None, False, [])}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Audience:
+        """Inverse of `to_json`."""
+        return cls(
+            roles=tuple(Role(r) for r in data.get("roles", ())),
+            round_id=data.get("round_id"),
+            town=data.get("town"),
+            industry=data.get("industry"),
+            big_hand_id=data.get("big_hand_id"),
+            phase=Phase(data["phase"]) if data.get("phase") else None,
+            overdue=bool(data.get("overdue", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery row a worker now owns: whom to send to and which broadcast."""
+
+    delivery_id: int
+    broadcast_id: int
+    person_id: int
+    chat_id: int | None
+    lang: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed delivery, recorded by `record`."""
+
+    delivery_id: int
+    status: DeliveryStatus
+    attempts: int
+    message_id: int | None = None
+    error: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A broadcast's delivery counts."""
+
+    status: BroadcastStatus
+    total: int = 0
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    acknowledged: int = 0
+    by_error: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.pending + self.sending == 0 or self.status is BroadcastStatus.cancelled
+
+
+def audience_query(audience: Audience, *, today: date) -> Select[Any]:
+    """``SELECT people.id`` for everyone the audience reaches who can be messaged.
+
+    People without a Telegram chat or who blocked the bot are left out: the preview must count
+    exactly the people who will get a delivery row.
+    """
+    query = select(Person.id).where(
+        Person.chat_id.is_not(None),  # type: ignore[union-attr]
+        Person.reachability != Reachability.blocked,
+    )
+    if audience.roles:
+        query = query.where(Person.role.in_(audience.roles))  # type: ignore[attr-defined]
+    if audience.town is not None or audience.industry is not None:
+        own = [Enterprise.id == Person.enterprise_id]
+        if audience.town is not None:
+            own.append(Enterprise.town == audience.town)
+        if audience.industry is not None:
+            own.append(Enterprise.industry == audience.industry)
+        query = query.where(exists(select(Enterprise.id).where(*own)))
+    pairing_filters = []
+    if audience.round_id is not None:
+        pairing_filters.append(Pairing.round_id == audience.round_id)
+    if audience.big_hand_id is not None:
+        pairing_filters.append(Pairing.big_hand_id == audience.big_hand_id)
+    if audience.phase is not None:
+        pairing_filters.append(Pairing.phase == audience.phase)
+    if pairing_filters:
+        # A person takes part in a pairing through their enterprise, on either side of it.
+        member_of = or_(
+            Pairing.small_hand_id == Person.enterprise_id,
+            Pairing.big_hand_id == Person.enterprise_id,
+        )
+        query = query.where(exists(select(Pairing.id).where(member_of, *pairing_filters)))
+    if audience.overdue:
+        overdue = select(Item.id).where(
+            Item.enterprise_id == Person.enterprise_id,
+            Item.status.in_(_OPEN_ITEM),  # type: ignore[attr-defined]
+            Item.due_on < today,  # type: ignore[operator]
+        )
+        query = query.where(exists(overdue))
+    return query
+
+
+async def count_audience(*, session: AsyncSession, audience: Audience, today: date) -> int:
+    """How many people a broadcast to ``audience`` would reach now (the preview)."""
+    inner = audience_query(audience, today=today).subquery()
+    return int((await session.execute(select(func.count()).select_from(inner))).scalar_one())
+
+
+async def create_broadcast(
+    *,
+    session: AsyncSession,
+    text: str,
+    audience: Audience,
+    today: date,
+    created_by: int | None = None,
+    photo_file_id: str | None = None,
+    document_file_id: str | None = None,
+    require_ack: bool = False,
+    scheduled_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[Broadcast, int]:
+    """Create a confirmed broadcast and its outbox rows in the caller's transaction.
+
+    Args:
+        session: the unit of work; nothing is sent before it commits.
+        text: the announcement (plain text; the bot escapes it).
+        audience: who gets it; resolved now, so later changes to people do not alter it.
+        today: the local date that decides "overdue".
+        created_by: the bureau admin.
+        photo_file_id: an optional photo (Telegram file id).
+        document_file_id: an optional document (Telegram file id).
+        require_ack: whether recipients get the acknowledgement button.
+        scheduled_at: send at this UTC time instead of now.
+        now: the current UTC time.
+
+    Returns:
+        The broadcast and the number of delivery rows created.
+    """
+    now = now or utcnow()
+    later = scheduled_at is not None and scheduled_at > now
+    broadcast = Broadcast(
+        created_by=created_by,
+        text=text,
+        photo_file_id=photo_file_id,
+        document_file_id=document_file_id,
+        audience=audience.to_json(),
+        require_ack=require_ack,
+        status=BroadcastStatus.scheduled if later else BroadcastStatus.sending,
+        scheduled_at=scheduled_at,
+        started_at=None if later else now,
+        created_at=now,
+    )
+    session.add(broadcast)
+    await session.flush()
+    people = audience_query(audience, today=today).subquery()
+    rows = select(
+        literal(broadcast.id),
+        people.c.id,
+        literal(DeliveryStatus.pending.value),
+        literal(0),
+        literal(""),
+    )
+    insert = BroadcastDelivery.__table__.insert().from_select(  # type: ignore[attr-defined]
+        ["broadcast_id", "person_id", "status", "attempts", "last_error"], rows
+    )
+    result = await session.execute(insert)
+    return broadcast, int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def get_broadcast(*, session: AsyncSession, broadcast_id: int) -> Broadcast:
+    """Return a broadcast.
+
+    Raises:
+        NotFound: if there is none.
+    """
+    return await get_or_raise(session, Broadcast, broadcast_id)
+
+
+async def start_due(*, session: AsyncSession, now: datetime | None = None) -> list[int]:
+    """Move scheduled broadcasts whose time has come to ``sending``; returns their ids."""
+    now = now or utcnow()
+    result = await session.execute(
+        update(Broadcast)
+        .where(
+            Broadcast.status == BroadcastStatus.scheduled,
+            Broadcast.scheduled_at <= now,  # type: ignore[operator]
+        )
+        .values(status=BroadcastStatus.sending, started_at=now)
+        .returning(Broadcast.id)
+    )
+    return [row[0] for row in result.all()]
+
+
+async def cancel(*, session: AsyncSession, broadcast_id: int, now: datetime | None = None) -> bool:
+    """Stop a scheduled or sending broadcast; rows not yet sent stay pending, never claimed.
+
+    Returns:
+        ``False`` if it had already finished or been cancelled.
+
+    Raises:
+        NotFound: if there is no such broadcast.
+    """
+    await get_broadcast(session=session, broadcast_id=broadcast_id)
+    result = await session.execute(
+        update(Broadcast)
+        .where(
+            Broadcast.id == broadcast_id,
+            Broadcast.status.in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),  # type: ignore[attr-defined]
+        )
+        .values(status=BroadcastStatus.cancelled, finished_at=now or utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def statuses(
+    *, session: AsyncSession, broadcast_ids: Iterable[int]
+) -> dict[int, BroadcastStatus]:
+    """The status of each broadcast (workers check for cancellation with this)."""
+    ids = list(broadcast_ids)
+    if not ids:
+        return {}
+    result = await session.execute(
+        select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_(ids))  # type: ignore[union-attr]
+    )
+    return {row[0]: BroadcastStatus(row[1]) for row in result.all()}
+
+
+async def claim(
+    *,
+    session: AsyncSession,
+    limit: int,
+    lease: timedelta,
+    now: datetime | None = None,
+) -> list[Claimed]:
+    """Take up to ``limit`` deliveries of sending broadcasts: pending ones, and ones whose lease
+    expired (claimed by a process that died before recording the outcome).
+
+    Commit right after: the claim is what keeps other workers off these rows.
+    """
+    now = now or utcnow()
+    candidates = (
+        select(BroadcastDelivery.id)
+        .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)  # type: ignore[arg-type]
+        .where(
+            Broadcast.status == BroadcastStatus.sending,
+            or_(
+                BroadcastDelivery.status == DeliveryStatus.pending,
+                and_(
+                    BroadcastDelivery.status == DeliveryStatus.sending,
+                    BroadcastDelivery.claimed_at < now - lease,  # type: ignore[operator]
+                ),
+            ),
+        )
+        .order_by(BroadcastDelivery.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(of=BroadcastDelivery, skip_locked=True)  # type: ignore[arg-type]
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(BroadcastDelivery.id.in_(candidates.scalar_subquery()))  # type: ignore[union-attr]
+        .values(status=DeliveryStatus.sending, claimed_at=now)
+        .returning(
+            BroadcastDelivery.id,
+            BroadcastDelivery.broadcast_id,
+            BroadcastDelivery.person_id,
+            BroadcastDelivery.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return await _with_people(session, result.all())
+
+
+async def _with_people(session: AsyncSession, rows: Iterable[Any]) -> list[Claimed]:
+    """Attach chat id and language to claimed (delivery, broadcast, person, attempts) rows."""
+    rows = sorted(tuple(row) for row in rows)
+    if not rows:
+        return []
+    people = await session.execute(
+        select(Person.id, Person.chat_id, Person.language).where(
+            Person.id.in_({row[2] for row in rows})  # type: ignore[union-attr]
+        )
+    )
+    found = {pid: (chat, str(lang)) for pid, chat, lang in people.all()}
+    return [
+        Claimed(did, bid, pid, *found.get(pid, (None, "zh")), attempts=att)
+        for did, bid, pid, att in rows
+    ]
+
+
+async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None:
+    """Give claimed rows back unsent (their broadcast was cancelled, or the worker is stopping)."""
+    if delivery_ids:
+        await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                BroadcastDelivery.id.in_(delivery_ids),  # type: ignore[union-attr]
+                BroadcastDelivery.status == DeliveryStatus.sending,
+            )
+            .values(status=DeliveryStatus.pending, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+    """Store a batch of outcomes (one UPDATE executed for many rows); blocked people are marked."""
+    if not outcomes:
+        return
+    table = BroadcastDelivery.__table__  # type: ignore[attr-defined]
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("d_id"))
+        .values(
+            status=bindparam("d_status"),
+            attempts=bindparam("d_attempts"),
+            message_id=bindparam("d_message_id"),
+            last_error=bindparam("d_error"),
+            sent_at=bindparam("d_sent_at"),
+        )
+    )
+    await session.execute(
+        statement,
+        [
+            {
+                "d_id": o.delivery_id,
+                "d_status": o.status.value,
+                "d_attempts": o.attempts,
+                "d_message_id": o.message_id,
+                "d_error": o.error[:500],
+                "d_sent_at": o.at if o.status is DeliveryStatus.sent else None,
+            }
+            for o in outcomes
+        ],
+    )
+    blocked = [o.delivery_id for o in outcomes if o.status is DeliveryStatus.blocked]
+    if blocked:
+        people = select(BroadcastDelivery.person_id).where(BroadcastDelivery.id.in_(blocked))  # type: ignore[union-attr]
+        await session.execute(
+            update(Person)
+            .where(Person.id.in_(people.scalar_subquery()))  # type: ignore[union-attr]
+            .values(reachability=Reachability.blocked)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def finish_completed(*, session: AsyncSession, now: datetime | None = None) -> list[int]:
+    """Mark sending broadcasts with nothing left to send as done; returns their ids."""
+    left = select(BroadcastDelivery.id).where(
+        BroadcastDelivery.broadcast_id == Broadcast.id,
+        BroadcastDelivery.status.in_((DeliveryStatus.pending, DeliveryStatus.sending)),  # type: ignore[attr-defined]
+    )
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.status == BroadcastStatus.sending, ~exists(left))
+        .values(status=BroadcastStatus.done, finished_at=now or utcnow())
+        .returning(Broadcast.id)
+    )
+    return [row[0] for row in result.all()]
+
+
+async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
+    """Delivery counts of one broadcast (two queries whatever its size).
+
+    Raises:
+        NotFound: if there is no such broadcast.
+    """
+    broadcast = await get_broadcast(session=session, broadcast_id=broadcast_id)
+    result = await session.execute(
+        select(
+            BroadcastDelivery.status,
+            BroadcastDelivery.last_error,
+            func.count(),
+            func.count(BroadcastDelivery.acknowledged_at),
+        )
+        .where(BroadcastDelivery.broadcast_id == broadcast_id)
+        .group_by(BroadcastDelivery.status, BroadcastDelivery.last_error)
+    )
+    counts: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    acknowledged = 0
+    for status, error, n, acked in result.all():
+        counts[str(status)] += n
+        acknowledged += acked
+        if error and str(status) in (DeliveryStatus.failed, DeliveryStatus.blocked):
+            errors[error] += n
+    return Progress(
+        status=broadcast.status,
+        total=sum(counts.values()),
+        pending=counts[DeliveryStatus.pending],
+        sending=counts[DeliveryStatus.sending],
+        sent=counts[DeliveryStatus.sent],
+        failed=counts[DeliveryStatus.failed],
+        blocked=counts[DeliveryStatus.blocked],
+        acknowledged=acknowledged,
+        by_error=dict(errors),
+    )
+
+
+async def recipients(
+    *, session: AsyncSession, broadcast_id: int
+) -> list[tuple[Person, BroadcastDelivery]]:
+    """Every recipient of a broadcast with their delivery row (the delivery report)."""
+    result = await session.execute(
+        select(Person, BroadcastDelivery)
+        .join(BroadcastDelivery, BroadcastDelivery.person_id == Person.id)  # type: ignore[arg-type]
+        .where(BroadcastDelivery.broadcast_id == broadcast_id)
+        .order_by(Person.id)
+    )
+    return [(row[0], row[1]) for row in result.all()]
+
+
+async def acknowledge(
+    *, session: AsyncSession, broadcast_id: int, person_id: int, now: datetime | None = None
+) -> bool:
+    """Record a recipient's "收到 / Acknowledged"; ``False`` if they were no recipient or had
+    already acknowledged (the button can be pressed twice or forged)."""
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.person_id == person_id,
+            BroadcastDelivery.status == DeliveryStatus.sent,
+            BroadcastDelivery.acknowledged_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(acknowledged_at=now or utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def claim_ack_reminders(
+    *, session: AsyncSession, delay: timedelta, now: datetime | None = None, limit: int = 500
+) -> list[Claimed]:
+    """Claim the reminders due: sent more than ``delay`` ago, not acknowledged, never reminded.
+
+    The claim stamps ``ack_reminded_at`` first, so each recipient is reminded at most once, even
+    with two workers or a crash right after.
+    """
+    now = now or utcnow()
+    due = (
+        select(BroadcastDelivery.id)
+        .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)  # type: ignore[arg-type]
+        .where(
+            Broadcast.require_ack.is_(True),  # type: ignore[attr-defined]
+            Broadcast.status != BroadcastStatus.cancelled,
+            BroadcastDelivery.status == DeliveryStatus.sent,
+            BroadcastDelivery.acknowledged_at.is_(None),  # type: ignore[union-attr]
+            BroadcastDelivery.ack_reminded_at.is_(None),  # type: ignore[union-attr]
+            BroadcastDelivery.sent_at <= now - delay,  # type: ignore[operator]
+        )
+        .order_by(BroadcastDelivery.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(of=BroadcastDelivery, skip_locked=True)  # type: ignore[arg-type]
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(BroadcastDelivery.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+        .values(ack_reminded_at=now)
+        .returning(
+            BroadcastDelivery.id,
+            BroadcastDelivery.broadcast_id,
+            BroadcastDelivery.person_id,
+            BroadcastDelivery.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return await _with_people(session, result.all())
