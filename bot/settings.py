@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = None
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
+    # Chat that hears about unexpected bot errors (one line each); None: only the log.
+    admin_chat_id: int | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,127 @@
+"""The composition root: every handler of the bot, registered in order.
+
+Group -1 holds the gate (who is this?). Group 0 holds the features: conversations first (they
+only claim updates of people in the middle of one), then commands and buttons, then plain text as
+a question, then the refusals for whatever nobody handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.context import BotContext, context_types
+from bot.gate import load_member
+from bot.handlers import (
+    answers,
+    ask,
+    errors,
+    help,
+    item_creation,
+    item_review,
+    item_submission,
+    items,
+    mentees,
+    onboarding,
+    refusals,
+    topics,
+)
+from bot.menus import set_default_menus
+from bot.services import Services
+from bot.settings import Settings
+
+__all__ = ["OFFLINE_TOKEN", "build_application", "running"]
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+# PTB needs a token-shaped string even when no request leaves the process.
+OFFLINE_TOKEN = "1:offline"
+
+
+def build_application(
+    settings: Settings, services: Services, *, request: BaseRequest | None = None
+) -> BotApplication:
+    """Build the bot.
+
+    Args:
+        settings: the process settings (token, Bot API base URL).
+        services: opened in ``post_init``, closed in ``post_shutdown``.
+        request: a custom Bot API transport (the recording request of the tests and the terminal
+            chat); None talks HTTP to ``settings.bot_api_base_url``, rate-limited.
+    """
+    builder = Application.builder().context_types(context_types)
+    builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
+    if request is not None:
+        token = (
+            settings.telegram_token.get_secret_value() if settings.telegram_token else OFFLINE_TOKEN
+        )
+        builder = builder.token(token).request(request).get_updates_request(request)
+    else:
+        if settings.telegram_token is None:
+            raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
+        builder = builder.token(settings.telegram_token.get_secret_value())
+        builder = builder.base_url(settings.bot_api_base_url).rate_limiter(AIORateLimiter())
+    application: BotApplication = builder.build()
+    application.bot_data.services = services
+
+    application.add_handler(TypeHandler(Update, load_member), group=-1)
+    application.add_handlers(
+        [
+            answers.build_handler(),
+            item_submission.build_handler(),
+            item_review.build_handler(),
+            item_creation.build_handler(),
+            help.build_handler(),
+            *onboarding.HANDLERS,
+            *topics.HANDLERS,
+            *items.HANDLERS,
+            *item_review.HANDLERS,
+            *mentees.HANDLERS,
+            *help.HANDLERS,
+            *ask.HANDLERS,
+            ask.QUESTION_HANDLER,
+            *refusals.HANDLERS,
+        ]
+    )
+    application.add_error_handler(errors.report_error)
+    return application
+
+
+async def _post_init(application: BotApplication) -> None:
+    services = application.bot_data.services
+    assert services is not None
+    await services.open()
+    await set_default_menus(application.bot)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    services = application.bot_data.services
+    if services is not None:
+        await services.close()
+
+
+@asynccontextmanager
+async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
+    """Run the application without an updater: for feeding updates by `process_update`.
+
+    This is what ``run_polling`` does around its loop, minus the polling: initialise, post_init,
+    start (the job queue, so conversations time out), and the reverse on the way out.
+    """
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.stop()
+    finally:
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()

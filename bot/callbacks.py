@@ -1,0 +1,154 @@
+"""Every callback-data format the bot puts on a button, with encode/decode helpers.
+
+Callback data comes back from the client, so it is untrusted input: each format is a short prefix
+plus typed fields, decoded strictly (anything else matches no handler and gets the "expired button"
+reply), and every handler re-checks permission against the database after decoding. Telegram caps
+callback data at 64 bytes; `tests/bot/test_callbacks.py` checks every format at its largest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ALL_FORMATS",
+    "FEEDBACK",
+    "FORWARD_QUESTION",
+    "HELP_ACK",
+    "HELP_VISIT",
+    "ITEM_ADD",
+    "ITEM_ADD_SUBCATEGORY",
+    "ITEM_DONE",
+    "ITEM_PAGE",
+    "ITEM_PROGRESS",
+    "ITEM_RETURN",
+    "ITEM_VERIFY",
+    "ITEM_VIEW",
+    "LANGUAGE",
+    "MAX_BYTES",
+    "MENTEE_ITEMS",
+    "MENTEE_PAGE",
+    "NOOP",
+    "REPLY_QUESTION",
+    "SETTING_TOGGLE",
+    "SUGGESTION",
+    "TOPIC_CATEGORY",
+    "TOPIC_ENTRY",
+    "TOPIC_ROOT",
+    "TOPIC_SUBCATEGORY",
+    "CallbackFormat",
+]
+
+MAX_BYTES = 64
+
+# Field kinds: database ids and page numbers are decimal integers; words are KB/taxonomy ids.
+_KIND_PATTERNS = {"int": r"\d{1,19}", "word": r"[a-z0-9_\-]{1,58}"}
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackFormat:
+    """One callback-data format: ``prefix:field1:field2``.
+
+    Attributes:
+        prefix: a short unique tag routed by the handler's ``pattern``.
+        fields: the kinds of the fields that follow, ``"int"`` or ``"word"``.
+    """
+
+    prefix: str
+    fields: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The regular expression a handler registers to receive exactly this format."""
+        parts = [re.escape(self.prefix), *(f"({_KIND_PATTERNS[k]})" for k in self.fields)]
+        return re.compile("^" + ":".join(parts) + "$")
+
+    def encode(self, *values: int | str) -> str:
+        """Build the callback data for these field values.
+
+        Raises:
+            ValueError: if the values do not fit the format or the 64-byte limit.
+        """
+        if len(values) != len(self.fields):
+            raise ValueError(f"{self.prefix}: expected {len(self.fields)} values")
+        data = ":".join([self.prefix, *(str(v) for v in values)])
+        if len(data.encode()) > MAX_BYTES or not self.pattern.match(data):
+            raise ValueError(f"callback data {data!r} does not fit format {self.prefix!r}")
+        return data
+
+    def decode(self, data: str | None) -> tuple[int | str, ...]:
+        """Return the typed field values of ``data``.
+
+        Raises:
+            ValueError: if ``data`` is not of this format (forged or stale buttons).
+        """
+        match = self.pattern.match(data or "")
+        if match is None:
+            raise ValueError(f"not a {self.prefix!r} callback: {data!r}")
+        return tuple(
+            int(v) if kind == "int" else v
+            for kind, v in zip(self.fields, match.groups(), strict=True)
+        )
+
+    def ints(self, data: str | None) -> tuple[int, ...]:
+        """Like `decode` for formats made only of integers, typed as such."""
+        return tuple(int(v) for v in self.decode(data))
+
+
+# Questions and answers
+FEEDBACK = CallbackFormat("fb", ("int", "int"))  # question log id, 1 = 👍 / 0 = 👎
+SUGGESTION = CallbackFormat("sg", ("int", "word"))  # question log id, entry id
+FORWARD_QUESTION = CallbackFormat("fw", ("int",))  # question log id
+REPLY_QUESTION = CallbackFormat("rp", ("int",))  # question log id
+# Topics
+TOPIC_ROOT = CallbackFormat("tp")
+TOPIC_CATEGORY = CallbackFormat("tc", ("word",))
+TOPIC_SUBCATEGORY = CallbackFormat("ts", ("word",))
+TOPIC_ENTRY = CallbackFormat("te", ("word",))
+# Rectification items
+ITEM_PAGE = CallbackFormat("il", ("int",))  # page
+ITEM_VIEW = CallbackFormat("iv", ("int",))  # item id
+ITEM_PROGRESS = CallbackFormat("ip", ("int",))
+ITEM_DONE = CallbackFormat("id", ("int",))
+ITEM_VERIFY = CallbackFormat("iok", ("int",))
+ITEM_RETURN = CallbackFormat("irt", ("int",))
+# Mentors
+MENTEE_PAGE = CallbackFormat("ml", ("int",))  # page
+MENTEE_ITEMS = CallbackFormat("me", ("int", "int"))  # enterprise id, page
+ITEM_ADD = CallbackFormat("ia", ("int",))  # enterprise id
+# Help requests; HELP_VISIT is the hook the visit-booking feature takes over.
+HELP_ACK = CallbackFormat("ha", ("int",))
+HELP_VISIT = CallbackFormat("hv", ("int",))
+# Preferences
+LANGUAGE = CallbackFormat("lg", ("word",))
+SETTING_TOGGLE = CallbackFormat("st", ("word",))
+NOOP = CallbackFormat("nop")
+
+ALL_FORMATS: tuple[CallbackFormat, ...] = (
+    FEEDBACK,
+    SUGGESTION,
+    FORWARD_QUESTION,
+    REPLY_QUESTION,
+    TOPIC_ROOT,
+    TOPIC_CATEGORY,
+    TOPIC_SUBCATEGORY,
+    TOPIC_ENTRY,
+    ITEM_PAGE,
+    ITEM_VIEW,
+    ITEM_PROGRESS,
+    ITEM_DONE,
+    ITEM_VERIFY,
+    ITEM_RETURN,
+    MENTEE_PAGE,
+    MENTEE_ITEMS,
+    ITEM_ADD,
+    HELP_ACK,
+    HELP_VISIT,
+    LANGUAGE,
+    SETTING_TOGGLE,
+    NOOP,
+)
+
+ITEM_ADD_SUBCATEGORY = CallbackFormat("ias", ("word",))  # sub-category id, while adding an item
+ALL_FORMATS = (*ALL_FORMATS, ITEM_ADD_SUBCATEGORY)

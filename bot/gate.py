@@ -1,0 +1,72 @@
+"""The gate: who is this, and may they do that?
+
+`load_member` runs first for every update (a `TypeHandler` in group -1, see `bot.app`): it loads
+the sender's person and role from the database and makes it the current `Member`. Handlers that
+need a role are registered with a `requires_role` filter; whatever falls through reaches the
+refusal handlers at the end of `bot.app`. Button handlers additionally re-check the object they act
+on (`bot.access`), because callback data is untrusted.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import filters
+
+from bot.context import BotContext, Member, current_member, set_current_member
+from bot.texts import language_of
+from storage.enums import Role
+from storage.repositories import people
+
+__all__ = ["load_member", "requires_role"]
+
+log = logging.getLogger(__name__)
+
+# Guests' language choice (/language before onboarding) — a preference, not a durable fact.
+GUEST_LANGUAGE_KEY = "lang"
+
+
+async def load_member(update: Update, context: BotContext) -> None:
+    """Load the sender's person and role for this update (None for updates without a sender)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None:
+        set_current_member(None)
+        return
+    async with context.services.unit_of_work() as session:
+        person = await people.find_by_telegram_id(session=session, telegram_user_id=user.id)
+    chat_id = chat.id if chat is not None else user.id
+    if person is None or person.id is None:
+        guest_lang = (context.user_data or {}).get(GUEST_LANGUAGE_KEY)
+        lang = language_of(guest_lang or user.language_code)
+        set_current_member(Member(telegram_user_id=user.id, chat_id=chat_id, lang=lang))
+        return
+    set_current_member(
+        Member(
+            telegram_user_id=user.id,
+            chat_id=chat_id,
+            lang=language_of(person.language.value),
+            person_id=person.id,
+            role=person.role,
+            enterprise_id=person.enterprise_id,
+            name=person.name,
+        )
+    )
+
+
+class _RoleFilter(filters.UpdateFilter):
+    """Passes updates whose sender (as loaded by the gate) has one of ``roles``."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        super().__init__(name=f"requires_role({', '.join(sorted(r.value for r in roles))})")
+        self.roles = roles
+
+    def filter(self, update: Update) -> bool:
+        member = current_member()
+        return member is not None and member.role in self.roles
+
+
+def requires_role(*roles: Role) -> filters.UpdateFilter:
+    """A filter for handlers only some roles may use; combine with ``&`` as usual."""
+    return _RoleFilter(frozenset(roles))

@@ -1,0 +1,159 @@
+"""Questions: any plain text goes to the matcher; feedback, suggestions and forwarding buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.access import Refused
+from bot.context import BotContext
+from bot.html import escape
+from bot.recipients import question_recipient
+from bot.rendering import render_answer, render_entry
+from bot.replies import respond, send
+from bot.texts import language_of, text
+from storage.enums import Feedback, QuestionOutcome
+from storage.repositories import questions
+
+__all__ = ["HANDLERS", "ask_question", "forward_to_person", "open_suggestion", "rate_answer"]
+
+MAX_QUESTION = 1000  # longer texts are cut before matching and logging
+
+
+async def ask_question(update: Update, context: BotContext) -> None:
+    """Plain text: answer it, suggest entries, or say honestly that the bot does not know."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    member = context.member
+    question = message.text[:MAX_QUESTION]
+    outcome = context.services.ask.ask(question)
+    async with context.services.unit_of_work() as session:
+        logged = await questions.log_question(
+            session=session,
+            chat_id=member.chat_id,
+            person_id=member.person_id,
+            text=question,
+            lang=outcome.lang,
+            outcome=QuestionOutcome(outcome.status),
+            entry_id=outcome.entry.id if outcome.entry else None,
+            score=outcome.score,
+        )
+    assert logged.id is not None
+    lang = member.lang
+    if outcome.status == "answered" and outcome.answer is not None:
+        reply = render_answer(outcome.answer, outcome.citation or "", lang)
+        buttons = [
+            [
+                (text(lang, "answer.helpful"), callbacks.FEEDBACK.encode(logged.id, 1)),
+                (text(lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(logged.id, 0)),
+            ]
+        ]
+    elif outcome.status == "suggest":
+        reply = text(lang, "answer.suggest")
+        buttons = [
+            [(s.question, callbacks.SUGGESTION.encode(logged.id, s.entry_id))]
+            for s in outcome.suggestions
+        ]
+        buttons.append(
+            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(logged.id))]
+        )
+    else:
+        reply = text(lang, "answer.unknown")
+        buttons = [
+            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(logged.id))]
+        ]
+    await respond(update, context.bot, reply, buttons)
+
+
+async def rate_answer(update: Update, context: BotContext) -> None:
+    """👍/👎 on an answer: stored on the question, for the bureau's curation."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    question_id, helpful = callbacks.FEEDBACK.ints(query.data)
+    member = context.member
+    async with context.services.unit_of_work() as session:
+        await questions.record_feedback(
+            session=session,
+            question_id=question_id,
+            chat_id=member.chat_id,
+            feedback=Feedback.up if helpful else Feedback.down,
+        )
+    key = "answer.thanks" if helpful else "answer.sorry"
+    buttons = None
+    if not helpful:
+        buttons = [
+            [
+                (
+                    text(member.lang, "answer.ask_person"),
+                    callbacks.FORWARD_QUESTION.encode(question_id),
+                )
+            ]
+        ]
+    await respond(update, context.bot, text(member.lang, key), buttons)
+
+
+async def open_suggestion(update: Update, context: BotContext) -> None:
+    """A "did you mean" button: show that entry, and remember the choice."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    question_id, entry_id = callbacks.SUGGESTION.decode(query.data)
+    member = context.member
+    try:
+        entry = context.services.kb.get(str(entry_id))
+    except KeyError:
+        raise Refused(member, f"unknown entry {entry_id}") from None
+    async with context.services.unit_of_work() as session:
+        await questions.choose_entry(
+            session=session, question_id=int(question_id), chat_id=member.chat_id, entry_id=entry.id
+        )
+    buttons = [
+        [
+            (text(member.lang, "answer.helpful"), callbacks.FEEDBACK.encode(int(question_id), 1)),
+            (text(member.lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(int(question_id), 0)),
+        ]
+    ]
+    await respond(update, context.bot, render_entry(entry, member.lang), buttons)
+
+
+async def forward_to_person(update: Update, context: BotContext) -> None:
+    """ "Ask a person": send the question to the asker's mentor, or to the bureau."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (question_id,) = callbacks.FORWARD_QUESTION.ints(query.data)
+    member = context.member
+    async with context.services.unit_of_work() as session:
+        recipient = await question_recipient(session, member)
+        if recipient is None or recipient.chat_id is None or recipient.id is None:
+            await respond(update, context.bot, text(member.lang, "forward.nobody"))
+            return
+        logged = await questions.forward_question(
+            session=session,
+            question_id=question_id,
+            chat_id=member.chat_id,
+            to_person_id=recipient.id,
+        )
+    lang = language_of(recipient.language.value)
+    asker = escape(
+        member.name or (update.effective_user.full_name if update.effective_user else "")
+    )
+    notice = text(lang, "forward.to_person", asker=asker, question=escape(logged.text))
+    reply_button = [[(text(lang, "forward.reply"), callbacks.REPLY_QUESTION.encode(question_id))]]
+    await send(context.bot, recipient.chat_id, notice, reply_button)
+    await respond(
+        update, context.bot, text(member.lang, "forward.done", name=escape(recipient.name))
+    )
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CallbackQueryHandler(rate_answer, pattern=callbacks.FEEDBACK.pattern),
+    CallbackQueryHandler(open_suggestion, pattern=callbacks.SUGGESTION.pattern),
+    CallbackQueryHandler(forward_to_person, pattern=callbacks.FORWARD_QUESTION.pattern),
+]
+
+# Registered last in `bot.app`, after every conversation, so conversations see their text first.
+QUESTION_HANDLER = MessageHandler(filters.TEXT & ~filters.COMMAND, ask_question)

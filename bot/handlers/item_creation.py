@@ -1,0 +1,171 @@
+"""A mentor adds a rectification item found on a visit: sub-category, finding, measure, deadline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.access import require_enterprise, require_role
+from bot.context import BotContext
+from bot.conversations import conversation
+from bot.html import escape
+from bot.recipients import managers_of
+from bot.replies import respond, send
+from bot.texts import language_of, text
+from knowledge.taxonomy import SUBCATEGORIES
+from storage.enums import Role, SubCategory
+from storage.repositories import items
+
+__all__ = [
+    "build_handler",
+    "choose_subcategory",
+    "save_item",
+    "start_item",
+    "take_finding",
+    "take_measure",
+]
+
+AWAITING_SUBCATEGORY, AWAITING_FINDING, AWAITING_MEASURE, AWAITING_DEADLINE = range(4)
+_DRAFT = "draft"
+_REVIEWERS = (Role.mentor, Role.bureau)
+
+
+def parse_deadline(value: str, today: date) -> date | None:
+    """A deadline typed as a date (2026-12-31) or a number of days from today (30)."""
+    value = value.strip()
+    if value.isdigit() and 0 < int(value) <= 3650:
+        return today + timedelta(days=int(value))
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed >= today else None
+
+
+async def start_item(update: Update, context: BotContext) -> int:
+    """ "Add an item" under a small hand: check the mentor covers it, then ask the sub-category."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (enterprise_id,) = callbacks.ITEM_ADD.ints(query.data)
+    require_role(context.member, *_REVIEWERS)
+    async with context.services.unit_of_work() as session:
+        await require_enterprise(session, context.member, enterprise_id)
+    if context.user_data is not None:
+        context.user_data[_DRAFT] = {"enterprise_id": enterprise_id}
+    lang = context.member.lang
+    rows = [
+        [(s.en if lang == "en" else s.zh, callbacks.ITEM_ADD_SUBCATEGORY.encode(s.id))]
+        for s in SUBCATEGORIES
+    ]
+    await respond(update, context.bot, text(lang, "additem.subcategory"), rows)
+    return AWAITING_SUBCATEGORY
+
+
+async def choose_subcategory(update: Update, context: BotContext) -> int:
+    """The sub-category button."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (sub_id,) = callbacks.ITEM_ADD_SUBCATEGORY.decode(query.data)
+    draft = (context.user_data or {}).get(_DRAFT)
+    if draft is None or str(sub_id) not in {s.value for s in SubCategory}:
+        return ConversationHandler.END
+    draft["sub"] = str(sub_id)
+    await respond(update, context.bot, text(context.member.lang, "additem.finding"))
+    return AWAITING_FINDING
+
+
+async def take_finding(update: Update, context: BotContext) -> int:
+    """The finding, in the mentor's words."""
+    draft = (context.user_data or {}).get(_DRAFT)
+    message = update.effective_message
+    if draft is None or message is None or not message.text:
+        return ConversationHandler.END
+    draft["finding"] = message.text[:1000]
+    await respond(update, context.bot, text(context.member.lang, "additem.measure"))
+    return AWAITING_MEASURE
+
+
+async def take_measure(update: Update, context: BotContext) -> int:
+    """The measure to take."""
+    draft = (context.user_data or {}).get(_DRAFT)
+    message = update.effective_message
+    if draft is None or message is None or not message.text:
+        return ConversationHandler.END
+    draft["measure"] = message.text[:1000]
+    await respond(update, context.bot, text(context.member.lang, "additem.deadline"))
+    return AWAITING_DEADLINE
+
+
+async def save_item(update: Update, context: BotContext) -> int:
+    """The deadline: create the item and tell the small hand's managers."""
+    draft = (context.user_data or {}).get(_DRAFT)
+    message = update.effective_message
+    if draft is None or message is None or not message.text:
+        return ConversationHandler.END
+    member = context.member
+    due = parse_deadline(message.text, context.services.today())
+    if due is None:
+        await respond(update, context.bot, text(member.lang, "additem.bad_deadline"))
+        return AWAITING_DEADLINE
+    person_id = require_role(member, *_REVIEWERS)
+    enterprise_id = int(draft["enterprise_id"])
+    async with context.services.unit_of_work() as session:
+        await require_enterprise(session, member, enterprise_id)
+        item = await items.create_item(
+            session=session,
+            enterprise_id=enterprise_id,
+            sub_category=SubCategory(draft["sub"]),
+            finding=draft["finding"],
+            measure=draft["measure"],
+            due_on=due,
+            actor_id=person_id,
+            now=context.services.clock(),
+        )
+        managers = await managers_of(session, enterprise_id)
+    if context.user_data is not None:
+        context.user_data.pop(_DRAFT, None)
+    await respond(
+        update, context.bot, text(member.lang, "additem.saved", id=item.id, due=due.isoformat())
+    )
+    for manager in managers:
+        assert manager.chat_id is not None
+        lang = language_of(manager.language.value)
+        notice = text(
+            lang,
+            "additem.to_manager",
+            id=item.id,
+            finding=escape(item.finding),
+            due=due.isoformat(),
+        )
+        await send(
+            context.bot,
+            manager.chat_id,
+            notice,
+            [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
+        )
+    return ConversationHandler.END
+
+
+def build_handler() -> ConversationHandler[Any]:
+    """Add-an-item: sub-category button, finding, measure, deadline."""
+    typed = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        "add_item",
+        [CallbackQueryHandler(start_item, pattern=callbacks.ITEM_ADD.pattern)],
+        {
+            AWAITING_SUBCATEGORY: [
+                CallbackQueryHandler(
+                    choose_subcategory, pattern=callbacks.ITEM_ADD_SUBCATEGORY.pattern
+                )
+            ],
+            AWAITING_FINDING: [MessageHandler(typed, take_finding)],
+            AWAITING_MEASURE: [MessageHandler(typed, take_measure)],
+            AWAITING_DEADLINE: [MessageHandler(typed, save_item)],
+        },
+    )

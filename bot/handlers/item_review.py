@@ -1,0 +1,128 @@
+"""A mentor reviews a submitted item: verify it, or return it with a comment; the manager hears."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.access import require_role
+from bot.context import BotContext
+from bot.conversations import conversation
+from bot.handlers.items import item_buttons, load_visible_item, render_item
+from bot.html import escape
+from bot.recipients import managers_of
+from bot.replies import respond, send
+from bot.texts import language_of, text
+from storage.enums import ItemStatus, Role
+from storage.models import Item
+from storage.repositories import items
+
+__all__ = ["build_handler", "return_item", "start_return", "verify_item"]
+
+AWAITING_COMMENT = 1
+_DRAFT = "draft"
+_REVIEWERS = (Role.mentor, Role.bureau)
+
+
+async def _review(
+    session: AsyncSession, context: BotContext, item_id: int, to: ItemStatus, comment: str
+) -> tuple[Item, str]:
+    person_id = require_role(context.member, *_REVIEWERS)
+    await load_visible_item(session, context.member, item_id)
+    item = await items.change_status(
+        session=session,
+        item_id=item_id,
+        to=to,
+        actor_id=person_id,
+        comment=comment,
+        now=context.services.clock(),
+    )
+    return item, await render_item(session, context, item)
+
+
+async def _tell_managers(context: BotContext, item: Item, key: str, comment: str) -> None:
+    async with context.services.unit_of_work() as session:
+        managers = await managers_of(session, item.enterprise_id)
+    for manager in managers:
+        assert manager.chat_id is not None
+        lang = language_of(manager.language.value)
+        notice = text(
+            lang,
+            key,
+            id=item.id,
+            finding=escape(item.finding),
+            mentor=escape(context.member.name),
+            comment=escape(comment or "—"),
+        )
+        await send(
+            context.bot,
+            manager.chat_id,
+            notice,
+            [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
+        )
+
+
+async def verify_item(update: Update, context: BotContext) -> None:
+    """ "Verify": the item is closed as rectified; the manager is told."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (item_id,) = callbacks.ITEM_VERIFY.ints(query.data)
+    async with context.services.unit_of_work() as session:
+        item, html = await _review(session, context, item_id, ItemStatus.verified, "")
+    await respond(update, context.bot, html, item_buttons(item, context.member), edit=True)
+    await _tell_managers(context, item, "review.verified", "")
+
+
+async def start_return(update: Update, context: BotContext) -> int:
+    """ "Return": check the reviewer may act on the item, then ask for the comment."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (item_id,) = callbacks.ITEM_RETURN.ints(query.data)
+    require_role(context.member, *_REVIEWERS)
+    async with context.services.unit_of_work() as session:
+        item = await load_visible_item(session, context.member, item_id)
+    if item.status is not ItemStatus.submitted:
+        lang = context.member.lang
+        status = text(lang, f"status.{item.status.value}")
+        await respond(update, context.bot, text(lang, "item.wrong_status", status=status))
+        return ConversationHandler.END
+    if context.user_data is not None:
+        context.user_data[_DRAFT] = {"item_id": item_id}
+    await respond(
+        update, context.bot, text(context.member.lang, "review.comment_prompt", id=item_id)
+    )
+    return AWAITING_COMMENT
+
+
+async def return_item(update: Update, context: BotContext) -> int:
+    """The comment: the item goes back to the manager with it."""
+    message = update.effective_message
+    draft = (context.user_data or {}).pop(_DRAFT, None)
+    if message is None or not message.text or draft is None:
+        return ConversationHandler.END
+    comment = message.text[:2000]
+    async with context.services.unit_of_work() as session:
+        item, html = await _review(
+            session, context, int(draft["item_id"]), ItemStatus.returned, comment
+        )
+    await respond(update, context.bot, html, item_buttons(item, context.member))
+    await _tell_managers(context, item, "review.returned", comment)
+    return ConversationHandler.END
+
+
+def build_handler() -> ConversationHandler[Any]:
+    """Return-with-comment: the button, then the comment."""
+    return conversation(
+        "return_item",
+        [CallbackQueryHandler(start_return, pattern=callbacks.ITEM_RETURN.pattern)],
+        {AWAITING_COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, return_item)]},
+    )
+
+
+HANDLERS = [CallbackQueryHandler(verify_item, pattern=callbacks.ITEM_VERIFY.pattern)]

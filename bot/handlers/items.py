@@ -1,0 +1,179 @@
+"""Rectification items: /items for managers, item detail for everyone allowed, "in progress"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.access import Refused, require_enterprise, require_role
+from bot.context import BotContext, Member
+from bot.gate import requires_role
+from bot.html import escape
+from bot.rendering import render_item_detail, render_item_line
+from bot.replies import Buttons, respond
+from bot.texts import text
+from storage.enums import ItemStatus, Role
+from storage.models import Item
+from storage.repositories import enterprises, items
+
+__all__ = ["HANDLERS", "item_list", "mark_in_progress", "show_item", "show_open_items"]
+
+PAGE_SIZE = 8
+SUBMITTABLE = frozenset({ItemStatus.open, ItemStatus.in_progress, ItemStatus.returned})
+
+
+async def item_list(
+    session: AsyncSession,
+    context: BotContext,
+    enterprise_id: int,
+    page: int,
+    page_button: Callable[[int], str],
+) -> tuple[str, Buttons]:
+    """One page of a small hand's open items (overdue first) with its completion rate."""
+    lang = context.member.lang
+    today = context.services.today()
+    enterprise = await enterprises.get_enterprise(session=session, enterprise_id=enterprise_id)
+    counts = await items.count_items(session=session, today=today, enterprise_id=enterprise_id)
+    pages = max(1, -(-counts.open // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    found = await items.list_open_items(
+        session=session,
+        enterprise_id=enterprise_id,
+        today=today,
+        limit=PAGE_SIZE,
+        offset=page * PAGE_SIZE,
+    )
+    header = text(
+        lang,
+        "items.header",
+        enterprise=escape(enterprise.name),
+        open=counts.open,
+        overdue=counts.overdue,
+        rate=f"{counts.completion_rate:.0%}",
+        page=page + 1,
+        pages=pages,
+    )
+    if not found:
+        return header + "\n" + text(lang, "items.none"), []
+    lines = [render_item_line(item, lang, today) for item in found]
+    rows: list[list[tuple[str, str]]] = [
+        [(f"#{item.id} {item.finding}", callbacks.ITEM_VIEW.encode(item.id or 0))] for item in found
+    ]
+    nav = []
+    if page > 0:
+        nav.append((text(lang, "nav.previous"), page_button(page - 1)))
+    if page < pages - 1:
+        nav.append((text(lang, "nav.next"), page_button(page + 1)))
+    rows.append(nav)
+    return "\n".join([header, *lines]), rows
+
+
+async def show_open_items(update: Update, context: BotContext) -> None:
+    """/items (managers) and the page buttons: the manager's own small hand only."""
+    member = context.member
+    require_role(member, Role.manager)
+    page = 0
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        (page,) = callbacks.ITEM_PAGE.ints(update.callback_query.data)
+    if member.enterprise_id is None:
+        raise Refused(member, "manager without an enterprise")
+    async with context.services.unit_of_work() as session:
+        html, rows = await item_list(
+            session, context, member.enterprise_id, page, callbacks.ITEM_PAGE.encode
+        )
+    await respond(update, context.bot, html, rows, edit=update.callback_query is not None)
+
+
+async def load_visible_item(session: AsyncSession, member: Member, item_id: int) -> Item:
+    """The item, if the member may see its enterprise (else `Refused`, logged as forged)."""
+    item = await items.get_item(session=session, item_id=item_id)
+    await require_enterprise(session, member, item.enterprise_id)
+    return item
+
+
+def item_buttons(item: Item, member: Member) -> Buttons:
+    """What the member can do with the item now: managers work on it, mentors review it."""
+    lang = member.lang
+    item_id = item.id or 0
+    rows: list[list[tuple[str, str]]] = []
+    if member.role is Role.manager:
+        row = []
+        if item.status in {ItemStatus.open, ItemStatus.returned}:
+            row.append((text(lang, "item.start"), callbacks.ITEM_PROGRESS.encode(item_id)))
+        if item.status in SUBMITTABLE:
+            row.append((text(lang, "item.submit"), callbacks.ITEM_DONE.encode(item_id)))
+        rows.append(row)
+        rows.append([(text(lang, "item.back"), callbacks.ITEM_PAGE.encode(0))])
+    elif member.role in {Role.mentor, Role.bureau}:
+        if item.status is ItemStatus.submitted:
+            rows.append(
+                [
+                    (text(lang, "item.verify"), callbacks.ITEM_VERIFY.encode(item_id)),
+                    (text(lang, "item.return"), callbacks.ITEM_RETURN.encode(item_id)),
+                ]
+            )
+        rows.append(
+            [(text(lang, "item.back"), callbacks.MENTEE_ITEMS.encode(item.enterprise_id, 0))]
+        )
+    return rows
+
+
+async def render_item(session: AsyncSession, context: BotContext, item: Item) -> str:
+    """The detail view of an item for the current member."""
+    assert item.id is not None
+    history = await items.history_of(session=session, item_id=item.id)
+    evidence = await items.evidence_of(session=session, item_id=item.id)
+    return render_item_detail(
+        item,
+        history,
+        len(evidence),
+        context.member.lang,
+        context.services.today(),
+        context.services.settings.tz,
+    )
+
+
+async def show_item(update: Update, context: BotContext) -> None:
+    """An item button: its detail, after checking the member may see it."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (item_id,) = callbacks.ITEM_VIEW.ints(query.data)
+    async with context.services.unit_of_work() as session:
+        item = await load_visible_item(session, context.member, item_id)
+        html = await render_item(session, context, item)
+    await respond(update, context.bot, html, item_buttons(item, context.member), edit=True)
+
+
+async def mark_in_progress(update: Update, context: BotContext) -> None:
+    """ "Working on it": the manager moves their item to in progress."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    (item_id,) = callbacks.ITEM_PROGRESS.ints(query.data)
+    member = context.member
+    person_id = require_role(member, Role.manager)
+    async with context.services.unit_of_work() as session:
+        await load_visible_item(session, member, item_id)
+        item = await items.change_status(
+            session=session,
+            item_id=item_id,
+            to=ItemStatus.in_progress,
+            actor_id=person_id,
+            now=context.services.clock(),
+        )
+        html = await render_item(session, context, item)
+    await respond(update, context.bot, html, item_buttons(item, member), edit=True)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("items", show_open_items, filters=requires_role(Role.manager)),
+    CallbackQueryHandler(show_open_items, pattern=callbacks.ITEM_PAGE.pattern),
+    CallbackQueryHandler(show_item, pattern=callbacks.ITEM_VIEW.pattern),
+    CallbackQueryHandler(mark_in_progress, pattern=callbacks.ITEM_PROGRESS.pattern),
+]
