@@ -1,17 +1,29 @@
-"""Visits of mentors to small hands (the scheduler's issue adds rescheduling and reminders)."""
+"""Visits of mentors to small hands: booking, overlap checks, changes, and what reminders need."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import Phase, VisitPurpose, VisitStatus
-from storage.models import Visit
+from storage.enums import Phase, Role, VisitPurpose, VisitStatus
+from storage.models import Enterprise, Pairing, Person, Visit
 from storage.repositories.lookup import get_or_raise
 
-__all__ = ["create_visit", "get_visit", "list_visits"]
+__all__ = [
+    "ACTIVE",
+    "ArmableVisit",
+    "VisitContext",
+    "clashing_visits",
+    "create_visit",
+    "get_visit",
+    "list_visits",
+    "update_visit",
+    "visit_context",
+    "visits_to_arm",
+]
 
 
 async def create_visit(
@@ -75,3 +87,102 @@ async def list_visits(
     if until is not None:
         query = query.where(Visit.starts_at < until)
     return list((await session.execute(query)).scalars())
+
+
+ACTIVE = (VisitStatus.proposed, VisitStatus.confirmed)
+
+
+async def clashing_visits(
+    *,
+    session: AsyncSession,
+    mentor_id: int,
+    starts_at: datetime,
+    duration_minutes: int,
+    longest_minutes: int,
+    exclude_id: int | None = None,
+) -> list[Visit]:
+    """The mentor's proposed or confirmed visits that overlap ``starts_at`` + duration.
+
+    ``longest_minutes`` (the longest visit allowed) bounds the search window, so the overlap
+    test needs no date arithmetic in SQL.
+    """
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    query = select(Visit).where(
+        Visit.mentor_id == mentor_id,
+        Visit.status.in_(ACTIVE),  # type: ignore[attr-defined]
+        Visit.starts_at < ends_at,
+        Visit.starts_at > starts_at - timedelta(minutes=longest_minutes),
+    )
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    found = (await session.execute(query.order_by(Visit.starts_at))).scalars()
+    return [v for v in found if v.starts_at + timedelta(minutes=v.duration_minutes) > starts_at]
+
+
+async def update_visit(
+    *, session: AsyncSession, visit_id: int, now: datetime, **changes: object
+) -> Visit:
+    """Change a visit's fields (status, starts_at, notes, cancel_reason, ...) and stamp it.
+
+    Raises:
+        NotFound: if there is no such visit.
+    """
+    visit = await get_visit(session=session, visit_id=visit_id)
+    for name, value in changes.items():
+        if name not in Visit.model_fields or name in {"id", "created_at", "updated_at"}:
+            raise TypeError(f"cannot update visit field {name!r}")
+        setattr(visit, name, value)
+    visit.updated_at = now
+    await session.flush()
+    return visit
+
+
+@dataclass(frozen=True, slots=True)
+class ArmableVisit:
+    """What the scheduler needs to arm a visit's reminders."""
+
+    id: int
+    starts_at: datetime
+    status: VisitStatus
+
+
+async def visits_to_arm(
+    *, session: AsyncSession, starting_after: datetime, changed_since: datetime | None = None
+) -> list[ArmableVisit]:
+    """Visits starting after ``starting_after`` (any status, so cancelled ones get disarmed),
+    optionally only those changed since ``changed_since``; one statement, plain tuples."""
+    query = select(Visit.id, Visit.starts_at, Visit.status).where(Visit.starts_at > starting_after)
+    if changed_since is not None:
+        query = query.where(Visit.updated_at >= changed_since)
+    rows = (await session.execute(query.order_by(Visit.starts_at, Visit.id))).all()
+    return [ArmableVisit(vid, starts_at, VisitStatus(status)) for vid, starts_at, status in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitContext:
+    """A visit with everything a reminder or a listing shows."""
+
+    visit: Visit
+    small_hand: Enterprise
+    mentor: Person
+    managers: list[Person]
+
+
+async def visit_context(*, session: AsyncSession, visit_id: int) -> VisitContext:
+    """The visit, its small hand, its mentor and the small hand's managers.
+
+    Raises:
+        NotFound: if the visit does not exist.
+    """
+    visit = await get_visit(session=session, visit_id=visit_id)
+    pairing = await get_or_raise(session, Pairing, visit.pairing_id)
+    small_hand = await get_or_raise(session, Enterprise, pairing.small_hand_id)
+    mentor = await get_or_raise(session, Person, visit.mentor_id)
+    managers = (
+        await session.execute(
+            select(Person)
+            .where(Person.role == Role.manager, Person.enterprise_id == small_hand.id)
+            .order_by(Person.id)
+        )
+    ).scalars()
+    return VisitContext(visit, small_hand, mentor, list(managers))

@@ -1,0 +1,179 @@
+"""The scheduler the bot process runs: one `AsyncIOScheduler`, re-armed from the database.
+
+`ReminderService.start` registers the runtime, arms a reminder job per visit lead from the rows
+(catch-up included, see `scheduler.visit_reminders`), adds the daily tick (first run at once, so
+a digest missed during downtime goes out at start-up) and a sync job that picks up visits booked,
+moved or cancelled since the last look — by this process or another one sharing the database.
+Jobs live in the in-memory store and carry only ids; the database is the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduler.clock import Clock, SystemClock
+from scheduler.config import ReminderConfig
+from scheduler.daily import daily_tick_job
+from scheduler.notifier import Notifier
+from scheduler.runtime import Runtime, forget, register
+from scheduler.visit_reminders import lead_label, plan_reminders, visit_reminder_job
+from storage.enums import VisitStatus
+from storage.repositories import visits
+
+__all__ = ["ReminderService"]
+
+log = logging.getLogger(__name__)
+
+_ACTIVE = frozenset(visits.ACTIVE)
+SYNC_EVERY = timedelta(minutes=1)
+
+
+class ReminderService:
+    """Owns the APScheduler instance and keeps its jobs in line with the visit rows.
+
+    Args:
+        session_factory: opens one unit of work.
+        notifier: how notices reach people (`bot/` implements it).
+        config: lead times, thresholds and the time zone.
+        clock: the time source (tests pass a `ManualClock`).
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        notifier: Notifier,
+        config: ReminderConfig | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config or ReminderConfig()
+        self.runtime = Runtime(session_factory, notifier, clock or SystemClock(), self.config)
+        self.scheduler = AsyncIOScheduler(
+            timezone=self.config.timezone,
+            job_defaults={
+                "coalesce": True,
+                "misfire_grace_time": int(self.config.misfire_grace.total_seconds()),
+                "max_instances": 1,
+            },
+        )
+        self.runtime.scheduler = self.scheduler
+        self._synced_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return self.runtime.key
+
+    async def start(self, *, run_scheduler: bool = True) -> int:
+        """Arm everything from the database and start the scheduler; returns the visit jobs armed.
+
+        ``run_scheduler=False`` arms the jobs without starting APScheduler's loop (benchmarks,
+        tests that call the jobs themselves).
+        """
+        register(self.runtime)
+        armed = await self.rearm_all()
+        grace = int(self.config.misfire_grace.total_seconds())
+        self.scheduler.add_job(
+            daily_tick_job,
+            trigger="interval",
+            seconds=int(self.config.tick.total_seconds()),
+            next_run_time=self.runtime.clock.now(),  # catch up at once after downtime
+            args=[self.key],
+            id="daily-tick",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=grace,
+        )
+        self.scheduler.add_job(
+            self.sync_job,
+            trigger="interval",
+            seconds=int(SYNC_EVERY.total_seconds()),
+            id="visit-sync",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=grace,
+        )
+        if run_scheduler:
+            self.scheduler.start()
+        log.info("reminder scheduler started: %d visit reminder jobs armed", armed)
+        return armed
+
+    async def shutdown(self) -> None:
+        """Stop the scheduler (jobs are dropped: they are re-armed from rows next time)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        forget(self.key)
+
+    async def rearm_all(self) -> int:
+        """Arm the reminders of every future visit (start-up)."""
+        now = self.runtime.clock.now()
+        self._synced_at = now
+        async with self.runtime.session_factory() as session:
+            rows = await visits.visits_to_arm(session=session, starting_after=now)
+        # Nothing is armed yet at start-up: skip the per-visit disarm lookups.
+        return self._arm_rows(rows, now, fresh=True)
+
+    async def sync_job(self) -> None:
+        """Re-arm visits changed since the last look (booked, moved or cancelled anywhere)."""
+        now = self.runtime.clock.now()
+        since = (self._synced_at or now) - SYNC_EVERY  # overlap: clocks of two processes differ
+        self._synced_at = now
+        async with self.runtime.session_factory() as session:
+            rows = await visits.visits_to_arm(
+                session=session, starting_after=now, changed_since=since
+            )
+        self._arm_rows(rows, now)
+
+    def arm_visit(self, visit_id: int, starts_at: datetime, status: VisitStatus) -> int:
+        """(Re-)arm one visit's reminders right after a change; returns the jobs armed."""
+        return self._arm_rows(
+            [visits.ArmableVisit(visit_id, starts_at, status)], self.runtime.clock.now()
+        )
+
+    def jobs_of(self, visit_id: int) -> list[tuple[str, datetime]]:
+        """The armed reminder jobs of a visit: (job id, run time), soonest first."""
+        prefix = f"visit:{visit_id}:"
+        found = [
+            (job.id, job.trigger.run_date)
+            for job in self.scheduler.get_jobs()
+            if job.id.startswith(prefix)
+        ]
+        return sorted(found, key=lambda pair: pair[1])
+
+    def _arm_rows(
+        self, rows: Iterable[visits.ArmableVisit], now: datetime, *, fresh: bool = False
+    ) -> int:
+        armed = 0
+        grace = int(self.config.misfire_grace.total_seconds())
+        for row in rows:
+            if not fresh:
+                self._disarm(row.id)
+            if row.status not in _ACTIVE:
+                continue
+            for planned in plan_reminders(row.starts_at, now, self.config.visit_leads):
+                self.scheduler.add_job(
+                    visit_reminder_job,
+                    trigger="date",
+                    run_date=planned.run_at,
+                    args=[
+                        self.key,
+                        row.id,
+                        int(planned.lead.total_seconds() // 60),
+                        row.starts_at.isoformat(),
+                    ],
+                    id=f"visit:{row.id}:{lead_label(planned.lead)}",
+                    replace_existing=True,
+                    coalesce=True,
+                    misfire_grace_time=grace,
+                )
+                armed += 1
+        return armed
+
+    def _disarm(self, visit_id: int) -> None:
+        for lead in self.config.visit_leads:
+            job = self.scheduler.get_job(f"visit:{visit_id}:{lead_label(lead)}")
+            if job is not None:
+                job.remove()
