@@ -23,6 +23,23 @@ _STOPWORD_TEXT = (
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+# Chinese question and function words. Left in place they glue onto their neighbours and make
+# rare, meaningless bigrams (37822是什么时候开始 → 候开, 始实) that outweigh the real terms. "When"
+# questions keep one shared marker: when a rule took effect is a fact of its own.
+_WHEN = ("什么时候", "啥时候", "什么时间", "啥时间", "哪一年", "哪年", "哪天", "何时", "几时")
+_FUNCTION_WORDS = (
+    "是什么", "是不是", "是否", "是哪", "要不要", "能不能", "可不可以", "需不需要", "有没有",
+    "会不会", "算不算", "还是", "什么", "啥", "哪些", "哪个", "哪种", "哪几", "哪一", "哪",
+    "怎么样", "怎么", "咋", "如何", "怎样", "这块", "这个", "那个", "的", "了", "吗",
+)  # fmt: skip
+_FUNCTION = re.compile(
+    "|".join(re.escape(w) for w in sorted((*_WHEN, *_FUNCTION_WORDS), key=len, reverse=True))
+)
+
+
+def _split_function_words(text: str) -> str:
+    return _FUNCTION.sub(lambda m: " qwhen " if m.group(0) in _WHEN else " ", text)
+
 
 def _stem(word: str) -> str:
     # Plural and tense endings only: enough to meet "permits"/"permit", "stored"/"store".
@@ -41,13 +58,15 @@ def features(text: str) -> set[str]:
     ['60', 'stor', '危险', '废物', '物贮', '贮存', '险废']
     """
     found: set[str] = set()
-    for match in _RUN.finditer(text):
+    for match in _RUN.finditer(_split_function_words(text)):
         run = match.group(0)
         if run[0] >= "\u3400":
             if len(run) == 1:
                 found.add(run)
             else:
                 found.update(run[i : i + 2] for i in range(len(run) - 1))
+        elif run == "when":
+            found.add("qwhen")
         elif run not in _STOPWORDS:
             found.add(_stem(run))
             parts = _PARTS.findall(run)

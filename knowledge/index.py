@@ -22,6 +22,8 @@ from knowledge.synonyms import SynonymTable
 
 __all__ = ["Index", "Phrasing"]
 
+IDF_POWER = 1.0
+
 
 @dataclass(frozen=True, slots=True)
 class Phrasing:
@@ -41,6 +43,7 @@ class Index:
     entry_ids: list[str]
     phrasings: list[Phrasing] = field(default_factory=list)
     keywords: list[frozenset[str]] = field(default_factory=list)
+    keyword_specificity: dict[str, float] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     unknown_idf: float = 0.0
     phrasing_postings: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
@@ -90,11 +93,19 @@ class Index:
         total = max(len(entry_features), 1)
         # BM25's IDF over entries: a feature shared by every phrasing of one entry is still rare.
         self.idf = {
-            f: math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+            f: math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5)) ** IDF_POWER
             for f, ids in by_entry.items()
         }
-        self.unknown_idf = math.log(1 + (total + 0.5) / 1.5)
+        self.unknown_idf = math.log(1 + (total + 0.5) / 1.5) ** IDF_POWER
         self.entry_postings = {f: np.array(ids, dtype=np.int32) for f, ids in by_entry.items()}
+        # A keyword shared by many entries (危险废物) says little about which one is meant.
+        keyword_df: defaultdict[str, int] = defaultdict(int)
+        for keywords in self.keywords:
+            for keyword in keywords:
+                keyword_df[keyword] += 1
+        self.keyword_specificity = {
+            k: math.log((total + 1) / df) / math.log(total + 1) for k, df in keyword_df.items()
+        }
         self._refresh_phrasings()
         self.vocabulary = frozenset(self.idf)
 

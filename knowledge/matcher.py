@@ -38,16 +38,16 @@ from knowledge.synonyms import SynonymTable, load_synonyms
 
 __all__ = ["ANSWER_AT", "MARGIN", "SUGGEST_AT", "Candidate", "Matcher"]
 
-ANSWER_AT = 55.0
-SUGGEST_AT = 35.0
-MARGIN = 5.0
+ANSWER_AT = 20.0
+SUGGEST_AT = 12.0
+MARGIN = 1.0
 MAX_SUGGESTIONS = 3
 
-_W_PHRASING = 0.45
-_W_ENTRY = 0.25
-_W_KEYWORD = 0.15
-_W_FUZZ = 0.15
-_BETA2 = 2.0  # F-measure weight: explaining the question matters twice as much as the phrasing
+_W_PHRASING = 0.3
+_W_ENTRY = 0.4
+_W_KEYWORD = 0.0
+_W_FUZZ = 0.1
+_BETA2 = 0.5
 _TOP_PHRASINGS = 40
 
 
@@ -63,6 +63,19 @@ class Candidate:
     fuzz: float
 
 
+def _is_evidence(keyword: str, index: Index) -> bool:
+    """Whether a keyword, found in a question, shows the question is about compliance.
+
+    Everyday words (罚款, 企业) and short numbers (1, 20) say nothing about the topic; standard
+    numbers (37822) and domain terms do.
+    """
+    if keyword in index.synonyms.terms and keyword not in index.synonyms.domain:
+        return False
+    if keyword.replace(".", "").replace("-", "").isdigit():
+        return len(keyword) >= 4 and keyword.isdigit()
+    return len(keyword) >= 2
+
+
 class Matcher:
     """Answers questions from one knowledge base.
 
@@ -75,7 +88,9 @@ class Matcher:
         self.kb = kb
         self.index = Index.build(kb, synonyms or load_synonyms())
         self._entry_number = {entry_id: n for n, entry_id in enumerate(self.index.entry_ids)}
-        self._domain_terms = self.index.synonyms.terms | frozenset().union(*self.index.keywords)
+        self._domain_terms = self.index.synonyms.domain | frozenset(
+            k for keywords in self.index.keywords for k in keywords if _is_evidence(k, self.index)
+        )
 
     def add_phrasing(self, entry_id: str, text: str, lang: Lang) -> None:
         """Teach the matcher another way of asking for an entry; used from the next question on.
@@ -121,8 +136,12 @@ class Matcher:
                 best[entry] = (value, int(p))
         found = []
         for entry, (phrasing, p) in best.items():
-            keyword_hits = sum(1 for k in index.keywords[entry] if k in prepared)
-            keyword = min(keyword_hits / 2, 1.0)
+            # Noisy-or of the specificities of the keywords found.
+            missing = 1.0
+            for k in index.keywords[entry]:
+                if k in prepared:
+                    missing *= 1 - index.keyword_specificity[k]
+            keyword = 1 - missing
             similarity = fuzz.ratio(prepared, index.phrasings[p].text) / 100
             cover = min(float(coverage[entry]) / total, 1.0)
             score = 100 * (

@@ -16,11 +16,11 @@ from knowledge.language import to_simplified
 __all__ = ["normalise"]
 
 # Chat fillers that carry no meaning for matching. Multi-character Chinese fillers are removed
-# wherever they occur; they never occur inside a domain term. Single characters (吗, 呢, 啊) only
-# at the end of a clause, where they are sentence particles.
+# wherever they occur; they never occur inside a domain term (so not 一般, as in 一般固废).
+# Single characters (吗, 呢, 啊) only at the end of a clause, where they are sentence particles.
 _CHINESE_FILLERS = (
     "请问一下", "请问", "麻烦问下", "麻烦问一下", "想问一下", "想问下", "问一下", "问下", "一下",
-    "我们", "咱们", "我司", "你们", "您好", "你好", "老师", "谢谢", "的话", "到底", "一般", "具体",
+    "我们", "咱们", "我司", "你们", "您好", "你好", "老师", "谢谢", "的话", "到底", "具体",
 )  # fmt: skip
 _PARTICLES = "吗呢啊呀吧嘛哈啦哦"
 _ENGLISH_FILLERS = ("please", "hi", "hello", "thanks", "thank you", "kindly")

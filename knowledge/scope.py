@@ -23,14 +23,18 @@ _REFUSED = re.compile(
             r"(?:忽略|无视|忘掉|忘记)(?:掉)?(?:之前|以上|上面|前面|你的|所有)|越狱|不受任何限制|没有任何限制|扮演|角色扮演",
             r"你现在是|从现在起你是|开发者模式|提示词|系统指令",
             # evading supervision
-            r"不被(?:发现|查|抓|逮|察觉|检查|监测)|不让(?:环保|执法|检查|监测)",
+            r"不被(?:发现|查|抓|逮|察觉|检查|监测)|不让\S{0,6}(?:知道|发现|查到|看出)",
+            r"(?:改|调|篡改|修改|动)\S{0,4}(?:数据|参数|读数)\S{0,6}(?:好看|达标|合格|正常)",
+            r"让\S{0,4}(?:数据|读数|结果)\S{0,2}(?:好看|达标|合格)",
             r"(?:躲|逃|规避|逃避|躲避|绕过|绕开|避开)(?:过|开)?\S{0,4}"
             r"(?:检查|监管|监测|执法|核查|环保局|在线)",
             r"(?:怎么|怎样|如何|咋|教我|有没有办法|有啥办法|能不能)\S{0,6}"
             r"(?:偷排|偷倒|偷埋|直排|篡改|造假|伪造|私设暗管)",
             r"without (?:being |getting )?(?:caught|detected|noticed|found)",
             r"avoid (?:being )?(?:caught|detect)",
-            r"evade|cheat the|fool the (?:inspector|monitor)|falsify|tamper with",
+            r"evade|evading|bypass|circumvent|cheat the|fool the|trick the|falsify|tamper",
+            r"(?:don t|do not|won t|will not|doesn t|never) (?:notice|find out|detect|see it)",
+            r"fake (?:data|record|reading|report)",
         )
     )
 )
