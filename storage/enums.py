@@ -10,6 +10,7 @@ from enum import StrEnum
 
 __all__ = [
     "SUBCATEGORY_CATEGORY",
+    "SUBCATEGORY_ZH",
     "AcceptanceStatus",
     "BroadcastStatus",
     "Category",
@@ -152,6 +153,24 @@ SUBCATEGORY_CATEGORY: dict[SubCategory, Category] = {
         ),
         Category.pollution,
     ),
+}
+
+
+SUBCATEGORY_ZH: dict[SubCategory, str] = {
+    SubCategory.eia: "环境影响评价",
+    SubCategory.acceptance: "竣工环境保护验收",
+    SubCategory.permit: "排污许可 / 排污登记",
+    SubCategory.emergency_plan: "突发环境事件应急预案",
+    SubCategory.mgmt_rules: "环保管理制度与责任",
+    SubCategory.staffing: "环保机构与人员",
+    SubCategory.records: "环保台账与档案",
+    SubCategory.training: "环保培训",
+    SubCategory.monitoring_disclosure: "自行监测与信息公开",
+    SubCategory.wastewater: "废水",
+    SubCategory.air: "废气（含VOCs）",
+    SubCategory.solid_waste: "一般工业固体废物",
+    SubCategory.hazardous_waste: "危险废物",
+    SubCategory.noise: "噪声",
 }
 
 

@@ -2,5 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cli import db as _db  # noqa: F401  (db upgrade, db backup)
+from bot.cli import imports as _imports  # noqa: F401  (import enterprises|pairings|audits|items)
+
 # One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
 from bot.cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)
