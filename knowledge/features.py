@@ -19,7 +19,9 @@ _STOPWORD_TEXT = (
     "a an the of to in on at for by with and or is are was were be been do does did we our us "
     "i my me you your it its this that these those there what which who whom when where how "
     "can could should would will shall may might must have has had if any some about from as "
-    "into than then so not no yes get got also just still need"
+    "into than then so not no yes get got gets also just still need actually really only "
+    "through ever even much more most other such own same both each very too let tell know "
+    "want like please okay ok hi hello thanks one"
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

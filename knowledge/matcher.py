@@ -15,8 +15,8 @@ Score (0–100) of an entry, from weights measured on the development set (see `
 Decision (thresholds: see ``ANSWER_AT``, ``SUGGEST_AT``, ``MARGIN``):
   * refused requests (prompt injection, evading supervision) and questions without domain evidence
     are ``unanswered``;
-  * ``answered`` when the best score reaches ``ANSWER_AT`` and beats the runner-up entry by
-    ``MARGIN``;
+  * ``answered`` when the best score reaches ``ANSWER_AT``, beats the runner-up entry by
+    ``MARGIN``, and the question asks more than a bare topic (危废 alone gets suggestions);
   * ``suggest`` (up to three entries) when the best score reaches ``SUGGEST_AT``;
   * otherwise ``unanswered``.
 """
@@ -159,6 +159,17 @@ class Matcher:
         prepared = self.index.prepare(text)
         return any(term in prepared for term in self._domain_terms)
 
+    def _asks_something(self, prepared: str) -> bool:
+        """Whether the question says more than a bare topic ("危废", "hazardous waste").
+
+        A bare topic matches a dozen entries almost equally; choosing one would be a guess, so
+        such questions get suggestions instead of an answer.
+        """
+        rest = prepared
+        for term in self.index.synonyms.found(prepared):
+            rest = rest.replace(term, " ")
+        return bool(features(rest))
+
     def ask(self, text: str) -> Outcome:
         """Answer a question, suggest close entries, or admit not knowing."""
         lang = detect_language(text)
@@ -171,7 +182,11 @@ class Matcher:
         first = found[0]
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
-        if first.score >= ANSWER_AT and first.score - runner_up >= MARGIN:
+        if (
+            first.score >= ANSWER_AT
+            and first.score - runner_up >= MARGIN
+            and self._asks_something(prepared)
+        ):
             return Outcome(
                 "answered",
                 lang,
