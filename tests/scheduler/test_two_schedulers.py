@@ -45,7 +45,7 @@ async def test_two_schedulers_on_one_postgres_database_send_each_notice_once(
                 send_visit_reminder(
                     s.runtime,
                     visit_id=visit.id,
-                    lead=timedelta(hours=24),
+                    lead=day,
                     armed_for=visit.starts_at,
                 )
                 for s in (a, b)
