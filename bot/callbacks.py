@@ -8,8 +8,12 @@ callback data at 64 bytes; `tests/bot/test_callbacks.py` checks every format at 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from knowledge.entry import Entry
 
 __all__ = [
     "ALL_FORMATS",
@@ -38,6 +42,8 @@ __all__ = [
     "TOPIC_ROOT",
     "TOPIC_SUBCATEGORY",
     "CallbackFormat",
+    "entry_by_ref",
+    "entry_ref",
 ]
 
 MAX_BYTES = 64
@@ -98,14 +104,14 @@ class CallbackFormat:
 
 # Questions and answers
 FEEDBACK = CallbackFormat("fb", ("int", "int"))  # question log id, 1 = 👍 / 0 = 👎
-SUGGESTION = CallbackFormat("sg", ("int", "word"))  # question log id, entry id
+SUGGESTION = CallbackFormat("sg", ("int", "word"))  # question log id, entry ref
 FORWARD_QUESTION = CallbackFormat("fw", ("int",))  # question log id
 REPLY_QUESTION = CallbackFormat("rp", ("int",))  # question log id
 # Topics
 TOPIC_ROOT = CallbackFormat("tp")
 TOPIC_CATEGORY = CallbackFormat("tc", ("word",))
 TOPIC_SUBCATEGORY = CallbackFormat("ts", ("word",))
-TOPIC_ENTRY = CallbackFormat("te", ("word",))
+TOPIC_ENTRY = CallbackFormat("te", ("word",))  # entry ref
 # Rectification items
 ITEM_PAGE = CallbackFormat("il", ("int",))  # page
 ITEM_VIEW = CallbackFormat("iv", ("int",))  # item id
@@ -152,3 +158,17 @@ ALL_FORMATS: tuple[CallbackFormat, ...] = (
 
 ITEM_ADD_SUBCATEGORY = CallbackFormat("ias", ("word",))  # sub-category id, while adding an item
 ALL_FORMATS = (*ALL_FORMATS, ITEM_ADD_SUBCATEGORY)
+
+
+def entry_ref(entry_id: str) -> str:
+    """A 10-character reference to a knowledge-base entry for callback data.
+
+    Entry ids run to 55 characters and more, too long next to a question id in 64 bytes; the
+    reference is a hash of the id, so it stays valid across restarts and knowledge-base edits.
+    """
+    return hashlib.blake2s(entry_id.encode(), digest_size=5).hexdigest()
+
+
+def entry_by_ref(entries: Iterable[Entry], ref: object) -> Entry | None:
+    """The entry whose `entry_ref` is ``ref``, or None (a stale or forged button)."""
+    return next((entry for entry in entries if entry_ref(entry.id) == ref), None)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
+from bot.callbacks import CallbackFormat
 from bot.html import split_message
+from bot.texts import language_of, text
+from storage.models import Person
 
-__all__ = ["Buttons", "keyboard", "respond", "send"]
+__all__ = ["Buttons", "keyboard", "notify", "pressed", "pressed_ids", "respond", "send"]
 
 # Rows of (label, callback data) pairs.
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -75,3 +78,47 @@ async def respond(
         except BadRequest:
             pass
     await send(bot, chat.id, html, buttons)
+
+
+async def pressed(update: Update, fmt: CallbackFormat) -> tuple[int | str, ...]:
+    """Answer the button press (Telegram shows a spinner until then) and decode its data.
+
+    Raises:
+        ValueError: if the data is not of ``fmt`` (handlers are routed by its pattern, so only
+            a bug gets here).
+    """
+    query = update.callback_query
+    if query is None:
+        raise ValueError("not a button press")
+    await query.answer()
+    return fmt.decode(query.data)
+
+
+async def pressed_ids(update: Update, fmt: CallbackFormat) -> tuple[int, ...]:
+    """`pressed` for formats made only of integers."""
+    return tuple(int(value) for value in await pressed(update, fmt))
+
+
+async def notify(
+    bot: ExtBot[None],
+    recipients: Iterable[Person],
+    key: str,
+    buttons: Callable[[str], Buttons] | None = None,
+    **values: object,
+) -> None:
+    """Send catalog text ``key`` to each person in their own language (values already escaped).
+
+    Args:
+        bot: the bot.
+        recipients: people with a chat id (see `bot.recipients`).
+        key: the catalog key.
+        buttons: builds the buttons for a language, if any.
+        **values: the placeholders.
+    """
+    for person in recipients:
+        if person.chat_id is None:
+            continue
+        lang = language_of(person.language.value)
+        await send(
+            bot, person.chat_id, text(lang, key, **values), buttons(lang) if buttons else None
+        )

@@ -12,7 +12,7 @@ from bot.access import Refused, require_role
 from bot.context import BotContext
 from bot.conversations import conversation
 from bot.html import escape
-from bot.replies import respond, send
+from bot.replies import pressed_ids, respond, send
 from bot.texts import language_of, text
 from storage.enums import Role
 from storage.repositories import people, questions
@@ -25,11 +25,8 @@ _QUESTION_KEY = "answering_question"
 
 async def start_answer(update: Update, context: BotContext) -> int:
     """The "reply" button under a forwarded question: check it was sent to this person."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    (question_id,) = await pressed_ids(update, callbacks.REPLY_QUESTION)
     person_id = require_role(context.member, Role.mentor, Role.bureau, Role.manager)
-    (question_id,) = callbacks.REPLY_QUESTION.ints(query.data)
     async with context.services.unit_of_work() as session:
         logged = await questions.get_question(session=session, question_id=question_id)
     if logged.forwarded_to != person_id:

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.html import escape
 from bot.recipients import question_recipient
 from bot.rendering import render_answer, render_entry
-from bot.replies import respond, send
+from bot.replies import pressed, pressed_ids, respond, send
 from bot.texts import language_of, text
 from storage.enums import Feedback, QuestionOutcome
 from storage.repositories import questions
@@ -53,7 +53,7 @@ async def ask_question(update: Update, context: BotContext) -> None:
     elif outcome.status == "suggest":
         reply = text(lang, "answer.suggest")
         buttons = [
-            [(s.question, callbacks.SUGGESTION.encode(logged.id, s.entry_id))]
+            [(s.question, callbacks.SUGGESTION.encode(logged.id, callbacks.entry_ref(s.entry_id)))]
             for s in outcome.suggestions
         ]
         buttons.append(
@@ -69,10 +69,7 @@ async def ask_question(update: Update, context: BotContext) -> None:
 
 async def rate_answer(update: Update, context: BotContext) -> None:
     """👍/👎 on an answer: stored on the question, for the bureau's curation."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    question_id, helpful = callbacks.FEEDBACK.ints(query.data)
+    question_id, helpful = await pressed_ids(update, callbacks.FEEDBACK)
     member = context.member
     async with context.services.unit_of_work() as session:
         await questions.record_feedback(
@@ -97,15 +94,11 @@ async def rate_answer(update: Update, context: BotContext) -> None:
 
 async def open_suggestion(update: Update, context: BotContext) -> None:
     """A "did you mean" button: show that entry, and remember the choice."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    question_id, entry_id = callbacks.SUGGESTION.decode(query.data)
+    question_id, ref = await pressed(update, callbacks.SUGGESTION)
     member = context.member
-    try:
-        entry = context.services.kb.get(str(entry_id))
-    except KeyError:
-        raise Refused(member, f"unknown entry {entry_id}") from None
+    entry = callbacks.entry_by_ref(context.services.kb.entries, ref)
+    if entry is None:
+        raise Refused(member, f"unknown entry {ref}")
     async with context.services.unit_of_work() as session:
         await questions.choose_entry(
             session=session, question_id=int(question_id), chat_id=member.chat_id, entry_id=entry.id
@@ -121,10 +114,7 @@ async def open_suggestion(update: Update, context: BotContext) -> None:
 
 async def forward_to_person(update: Update, context: BotContext) -> None:
     """ "Ask a person": send the question to the asker's mentor, or to the bureau."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (question_id,) = callbacks.FORWARD_QUESTION.ints(query.data)
+    (question_id,) = await pressed_ids(update, callbacks.FORWARD_QUESTION)
     member = context.member
     async with context.services.unit_of_work() as session:
         recipient = await question_recipient(session, member)

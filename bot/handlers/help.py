@@ -26,7 +26,7 @@ from bot.gate import requires_role
 from bot.handlers.visit_hook import propose_visit
 from bot.html import escape
 from bot.recipients import bureau_admins, managers_of, mentors_of
-from bot.replies import respond, send
+from bot.replies import notify, pressed_ids, respond, send
 from bot.texts import LANGUAGES, language_of, text
 from bot.urgency import is_urgent
 from knowledge.language import Lang
@@ -150,10 +150,7 @@ async def send_request(update: Update, context: BotContext) -> int:
 
 async def acknowledge(update: Update, context: BotContext) -> None:
     """ "Acknowledge": the mentor has seen it; the manager is told."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (request_id,) = callbacks.HELP_ACK.ints(query.data)
+    (request_id,) = await pressed_ids(update, callbacks.HELP_ACK)
     member = context.member
     require_role(member, Role.mentor, Role.bureau)
     async with context.services.unit_of_work() as session:
@@ -167,22 +164,12 @@ async def acknowledge(update: Update, context: BotContext) -> None:
         )
         managers = await managers_of(session, request.enterprise_id)
     await respond(update, context.bot, text(member.lang, "help.acknowledged"))
-    for manager in managers:
-        assert manager.chat_id is not None
-        lang = language_of(manager.language.value)
-        await send(
-            context.bot,
-            manager.chat_id,
-            text(lang, "help.ack_to_manager", name=escape(member.name)),
-        )
+    await notify(context.bot, managers, "help.ack_to_manager", name=escape(member.name))
 
 
 async def offer_visit(update: Update, context: BotContext) -> None:
     """ "Propose a visit": checks, then hands over to the visit-booking hook."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (request_id,) = callbacks.HELP_VISIT.ints(query.data)
+    (request_id,) = await pressed_ids(update, callbacks.HELP_VISIT)
     member = context.member
     require_role(member, Role.mentor, Role.bureau)
     async with context.services.unit_of_work() as session:

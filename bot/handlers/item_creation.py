@@ -14,8 +14,8 @@ from bot.context import BotContext
 from bot.conversations import conversation
 from bot.html import escape
 from bot.recipients import managers_of
-from bot.replies import respond, send
-from bot.texts import language_of, text
+from bot.replies import notify, pressed, pressed_ids, respond
+from bot.texts import text
 from knowledge.taxonomy import SUBCATEGORIES
 from storage.enums import Role, SubCategory
 from storage.repositories import items
@@ -48,10 +48,7 @@ def parse_deadline(value: str, today: date) -> date | None:
 
 async def start_item(update: Update, context: BotContext) -> int:
     """ "Add an item" under a small hand: check the mentor covers it, then ask the sub-category."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (enterprise_id,) = callbacks.ITEM_ADD.ints(query.data)
+    (enterprise_id,) = await pressed_ids(update, callbacks.ITEM_ADD)
     require_role(context.member, *_REVIEWERS)
     async with context.services.unit_of_work() as session:
         await require_enterprise(session, context.member, enterprise_id)
@@ -68,10 +65,7 @@ async def start_item(update: Update, context: BotContext) -> int:
 
 async def choose_subcategory(update: Update, context: BotContext) -> int:
     """The sub-category button."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (sub_id,) = callbacks.ITEM_ADD_SUBCATEGORY.decode(query.data)
+    (sub_id,) = await pressed(update, callbacks.ITEM_ADD_SUBCATEGORY)
     draft = (context.user_data or {}).get(_DRAFT)
     if draft is None or str(sub_id) not in {s.value for s in SubCategory}:
         return ConversationHandler.END
@@ -133,22 +127,15 @@ async def save_item(update: Update, context: BotContext) -> int:
     await respond(
         update, context.bot, text(member.lang, "additem.saved", id=item.id, due=due.isoformat())
     )
-    for manager in managers:
-        assert manager.chat_id is not None
-        lang = language_of(manager.language.value)
-        notice = text(
-            lang,
-            "additem.to_manager",
-            id=item.id,
-            finding=escape(item.finding),
-            due=due.isoformat(),
-        )
-        await send(
-            context.bot,
-            manager.chat_id,
-            notice,
-            [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
-        )
+    await notify(
+        context.bot,
+        managers,
+        "additem.to_manager",
+        lambda lang: [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
+        id=item.id,
+        finding=escape(item.finding),
+        due=due.isoformat(),
+    )
     return ConversationHandler.END
 
 

@@ -15,8 +15,8 @@ from bot.conversations import conversation
 from bot.handlers.items import item_buttons, load_visible_item, render_item
 from bot.html import escape
 from bot.recipients import managers_of
-from bot.replies import respond, send
-from bot.texts import language_of, text
+from bot.replies import notify, pressed_ids, respond
+from bot.texts import text
 from storage.enums import ItemStatus, Role
 from storage.models import Item
 from storage.repositories import items
@@ -47,31 +47,21 @@ async def _review(
 async def _tell_managers(context: BotContext, item: Item, key: str, comment: str) -> None:
     async with context.services.unit_of_work() as session:
         managers = await managers_of(session, item.enterprise_id)
-    for manager in managers:
-        assert manager.chat_id is not None
-        lang = language_of(manager.language.value)
-        notice = text(
-            lang,
-            key,
-            id=item.id,
-            finding=escape(item.finding),
-            mentor=escape(context.member.name),
-            comment=escape(comment or "—"),
-        )
-        await send(
-            context.bot,
-            manager.chat_id,
-            notice,
-            [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
-        )
+    await notify(
+        context.bot,
+        managers,
+        key,
+        lambda lang: [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
+        id=item.id,
+        finding=escape(item.finding),
+        mentor=escape(context.member.name),
+        comment=escape(comment or "—"),
+    )
 
 
 async def verify_item(update: Update, context: BotContext) -> None:
     """ "Verify": the item is closed as rectified; the manager is told."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (item_id,) = callbacks.ITEM_VERIFY.ints(query.data)
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_VERIFY)
     async with context.services.unit_of_work() as session:
         item, html = await _review(session, context, item_id, ItemStatus.verified, "")
     await respond(update, context.bot, html, item_buttons(item, context.member), edit=True)
@@ -80,10 +70,7 @@ async def verify_item(update: Update, context: BotContext) -> None:
 
 async def start_return(update: Update, context: BotContext) -> int:
     """ "Return": check the reviewer may act on the item, then ask for the comment."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (item_id,) = callbacks.ITEM_RETURN.ints(query.data)
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_RETURN)
     require_role(context.member, *_REVIEWERS)
     async with context.services.unit_of_work() as session:
         item = await load_visible_item(session, context.member, item_id)

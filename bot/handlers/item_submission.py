@@ -20,7 +20,7 @@ from bot.conversations import conversation
 from bot.handlers.items import SUBMITTABLE, load_visible_item
 from bot.html import escape
 from bot.recipients import mentors_of
-from bot.replies import respond, send
+from bot.replies import pressed_ids, respond, send
 from bot.texts import language_of, text
 from storage.enums import EvidenceKind, ItemStatus, Role
 from storage.repositories import enterprises, items
@@ -33,10 +33,7 @@ _DRAFT = "draft"
 
 async def start_submission(update: Update, context: BotContext) -> int:
     """ "Submit as done" on an item: check it is the manager's, then ask for the evidence."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (item_id,) = callbacks.ITEM_DONE.ints(query.data)
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_DONE)
     require_role(context.member, Role.manager)
     async with context.services.unit_of_work() as session:
         item = await load_visible_item(session, context.member, item_id)

@@ -14,7 +14,7 @@ from bot.context import BotContext, Member
 from bot.gate import requires_role
 from bot.html import escape
 from bot.rendering import render_item_detail, render_item_line
-from bot.replies import Buttons, respond
+from bot.replies import Buttons, pressed_ids, respond
 from bot.texts import text
 from storage.enums import ItemStatus, Role
 from storage.models import Item
@@ -140,10 +140,7 @@ async def render_item(session: AsyncSession, context: BotContext, item: Item) ->
 
 async def show_item(update: Update, context: BotContext) -> None:
     """An item button: its detail, after checking the member may see it."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (item_id,) = callbacks.ITEM_VIEW.ints(query.data)
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_VIEW)
     async with context.services.unit_of_work() as session:
         item = await load_visible_item(session, context.member, item_id)
         html = await render_item(session, context, item)
@@ -152,10 +149,7 @@ async def show_item(update: Update, context: BotContext) -> None:
 
 async def mark_in_progress(update: Update, context: BotContext) -> None:
     """ "Working on it": the manager moves their item to in progress."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (item_id,) = callbacks.ITEM_PROGRESS.ints(query.data)
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_PROGRESS)
     member = context.member
     person_id = require_role(member, Role.manager)
     async with context.services.unit_of_work() as session:

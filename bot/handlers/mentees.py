@@ -10,7 +10,7 @@ from bot.access import require_enterprise, require_role
 from bot.context import BotContext
 from bot.gate import requires_role
 from bot.handlers.items import PAGE_SIZE, item_list
-from bot.replies import respond
+from bot.replies import pressed_ids, respond
 from bot.texts import text
 from storage.enums import Role
 from storage.repositories import items, pairings
@@ -55,10 +55,7 @@ async def show_mentees(update: Update, context: BotContext) -> None:
 
 async def show_mentee_items(update: Update, context: BotContext) -> None:
     """A small hand's open items, for its mentors (and the bureau), with "add an item"."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    enterprise_id, page = callbacks.MENTEE_ITEMS.ints(query.data)
+    enterprise_id, page = await pressed_ids(update, callbacks.MENTEE_ITEMS)
     member = context.member
     require_role(member, Role.mentor, Role.bureau)
     async with context.services.unit_of_work() as session:

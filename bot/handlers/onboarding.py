@@ -8,10 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import callbacks, preferences
 from bot.access import require_role
 from bot.context import BotContext, Member
-from bot.gate import GUEST_LANGUAGE_KEY
+from bot.gate import GUEST_LANGUAGE_KEY, requires_role
 from bot.html import escape
 from bot.menus import COMMANDS, set_chat_menu
-from bot.replies import respond
+from bot.replies import pressed, respond
 from bot.texts import LANGUAGES, language_of, text
 from storage.enums import Language, Role
 from storage.errors import InviteLocked
@@ -80,10 +80,7 @@ async def offer_languages(update: Update, context: BotContext) -> None:
 
 async def choose_language(update: Update, context: BotContext) -> None:
     """A language button: store the choice (on the person, or for a guest in their user data)."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (chosen,) = callbacks.LANGUAGE.decode(query.data)
+    (chosen,) = await pressed(update, callbacks.LANGUAGE)
     lang = language_of(str(chosen))
     member = context.member
     if member.person_id is None:
@@ -109,12 +106,9 @@ async def show_settings(update: Update, context: BotContext) -> None:
 
 async def toggle_setting(update: Update, context: BotContext) -> None:
     """A settings button: flip a switch or move a time to its next choice."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    (key,) = await pressed(update, callbacks.SETTING_TOGGLE)
     member = context.member
     person_id = require_role(member, *Role)
-    (key,) = callbacks.SETTING_TOGGLE.decode(query.data)
     async with context.services.unit_of_work() as session:
         person = await people.get_person(session=session, person_id=person_id)
         try:
@@ -180,7 +174,7 @@ HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("start", onboard),
     CommandHandler("language", offer_languages),
     CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE.pattern),
-    CommandHandler("settings", show_settings),
+    CommandHandler("settings", show_settings, filters=requires_role(*Role)),
     CallbackQueryHandler(toggle_setting, pattern=callbacks.SETTING_TOGGLE.pattern),
     CommandHandler("whoami", show_identity),
     CommandHandler("help", explain_help),

@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.access import Refused
 from bot.context import BotContext
 from bot.rendering import render_entry
-from bot.replies import respond
+from bot.replies import pressed, respond
 from bot.texts import text
 from knowledge.taxonomy import CATEGORIES, PROGRAMME, SUBCATEGORIES
 
@@ -33,10 +33,7 @@ async def browse_topics(update: Update, context: BotContext) -> None:
 
 async def open_category(update: Update, context: BotContext) -> None:
     """A category: its sub-categories with their entry counts."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (category_id,) = callbacks.TOPIC_CATEGORY.decode(query.data)
+    (category_id,) = await pressed(update, callbacks.TOPIC_CATEGORY)
     lang = context.member.lang
     category = next((c for c in CATEGORIES if c.id == category_id), None)
     if category is None:
@@ -58,17 +55,14 @@ async def open_category(update: Update, context: BotContext) -> None:
 
 async def open_subcategory(update: Update, context: BotContext) -> None:
     """A sub-category: one button per entry."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (sub_id,) = callbacks.TOPIC_SUBCATEGORY.decode(query.data)
+    (sub_id,) = await pressed(update, callbacks.TOPIC_SUBCATEGORY)
     lang = context.member.lang
     sub = next((s for s in (*SUBCATEGORIES, PROGRAMME) if s.id == sub_id), None)
     if sub is None:
         raise Refused(context.member, f"unknown sub-category {sub_id}")
     entry_lang = "en" if lang == "en" else "zh"
     rows = [
-        [(entry.title_for(entry_lang), callbacks.TOPIC_ENTRY.encode(entry.id))]
+        [(entry.title_for(entry_lang), callbacks.TOPIC_ENTRY.encode(callbacks.entry_ref(entry.id)))]
         for entry in context.services.kb.by_subcategory(sub.id)
     ]
     back = (
@@ -85,15 +79,11 @@ async def open_subcategory(update: Update, context: BotContext) -> None:
 
 async def open_entry(update: Update, context: BotContext) -> None:
     """An entry: its answer and legal basis, with a way back to its sub-category."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    (entry_id,) = callbacks.TOPIC_ENTRY.decode(query.data)
+    (ref,) = await pressed(update, callbacks.TOPIC_ENTRY)
     lang = context.member.lang
-    try:
-        entry = context.services.kb.get(str(entry_id))
-    except KeyError:
-        raise Refused(context.member, f"unknown entry {entry_id}") from None
+    entry = callbacks.entry_by_ref(context.services.kb.entries, ref)
+    if entry is None:
+        raise Refused(context.member, f"unknown entry {ref}")
     back = [[(text(lang, "topics.back"), callbacks.TOPIC_SUBCATEGORY.encode(entry.subcategory))]]
     await respond(update, context.bot, render_entry(entry, lang), back)
 

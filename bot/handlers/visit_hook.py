@@ -12,8 +12,8 @@ from telegram import Update
 from bot.context import BotContext
 from bot.html import escape
 from bot.recipients import managers_of
-from bot.replies import respond, send
-from bot.texts import language_of, text
+from bot.replies import notify, respond
+from bot.texts import text
 from storage.enums import HelpStatus
 from storage.repositories import help_requests
 
@@ -32,11 +32,4 @@ async def propose_visit(update: Update, context: BotContext, request_id: int) ->
         )
         managers = await managers_of(session, request.enterprise_id)
     await respond(update, context.bot, text(member.lang, "help.visit_recorded"))
-    for manager in managers:
-        assert manager.chat_id is not None
-        lang = language_of(manager.language.value)
-        await send(
-            context.bot,
-            manager.chat_id,
-            text(lang, "help.visit_to_manager", name=escape(member.name)),
-        )
+    await notify(context.bot, managers, "help.visit_to_manager", name=escape(member.name))

@@ -1,0 +1,157 @@
+"""Questions: answered with basis and feedback, "did you mean", unanswered → a person answers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import callbacks
+from knowledge import Entry, KnowledgeBase, Matcher
+from storage.enums import Feedback, QuestionOutcome
+from storage.models import QuestionLog
+from tests.bot.conftest import World
+from tests.bot.harness import BotHarness, button, buttons, texts
+
+
+@pytest.fixture(scope="module")
+def answerable(knowledge_base: KnowledgeBase, matcher: Matcher) -> Entry:
+    """An entry whose first phrasing is answered confidently in both languages."""
+    for entry in knowledge_base.entries:
+        zh, en = entry.questions["zh"][0], entry.questions["en"][0]
+        if matcher.ask(zh).status == "answered" and matcher.ask(en).status == "answered":
+            return entry
+    pytest.fail("no entry is answered from its own phrasing")
+
+
+@pytest.fixture(scope="module")
+def ambiguous(knowledge_base: KnowledgeBase, matcher: Matcher) -> str:
+    """A keyword the matcher answers with "did you mean" choices."""
+    for entry in knowledge_base.entries:
+        for keyword in entry.keywords:
+            if len(matcher.ask(keyword).suggestions) >= 2:
+                return keyword
+    pytest.fail("no keyword leads to suggestions")
+
+
+async def _log(factory: async_sessionmaker[AsyncSession]) -> list[QuestionLog]:
+    async with factory() as session:
+        return list((await session.execute(select(QuestionLog).order_by(QuestionLog.id))).scalars())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_answered_question_shows_answer_basis_and_feedback_buttons(
+    bot: BotHarness,
+    world: World,
+    answerable: Entry,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    lang: str,
+) -> None:
+    asker = world.manager_a if lang == "zh" else world.english_manager
+    calls = await bot.send(asker, answerable.questions[lang][0])
+    reply = texts(calls)
+    assert answerable.answer[lang].split("\n")[0][:20] in reply.replace("&amp;", "&")
+    assert ("依据" if lang == "zh" else "Legal basis") in reply
+    assert calls[-1].params["parse_mode"] == "HTML"
+    (row,) = await _log(sqlite_session_factory)
+    assert row.outcome is QuestionOutcome.answered and row.matched_entry_id == answerable.id
+    calls = await bot.press(asker, button(calls, "fb:", asker.user_id).rsplit(":", 1)[0] + ":0")
+    assert ("抱歉没帮上忙" if lang == "zh" else "Sorry that did not help") in texts(calls)
+    (row,) = await _log(sqlite_session_factory)
+    assert row.feedback is Feedback.down
+
+
+async def test_suggestions_open_the_chosen_entry_and_remember_it(
+    bot: BotHarness,
+    world: World,
+    ambiguous: str,
+    knowledge_base: KnowledgeBase,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    calls = await bot.send(world.guest, ambiguous)
+    assert "您是想问" in texts(calls)
+    choice = button(calls, "sg:")
+    _, ref = callbacks.SUGGESTION.decode(choice)
+    entry = callbacks.entry_by_ref(knowledge_base.entries, ref)
+    assert entry is not None
+    calls = await bot.press(world.guest, choice)
+    assert "依据" in texts(calls)
+    (row,) = await _log(sqlite_session_factory)
+    assert row.outcome is QuestionOutcome.suggest and row.matched_entry_id == entry.id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_unanswered_question_goes_to_the_mentor_and_the_answer_comes_back(
+    bot: BotHarness,
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    lang: str,
+) -> None:
+    asker = world.manager_a if lang == "zh" else world.english_manager
+    question = "今天食堂吃什么 <b>好</b>" if lang == "zh" else "What is for lunch <b>today</b>?"
+    calls = await bot.send(asker, question)
+    assert ("答不上来" if lang == "zh" else "cannot answer") in texts(calls)
+    calls = await bot.press(asker, button(calls, "fw:"))
+    to_mentor = texts(calls, world.mentor.user_id)
+    assert "&lt;b&gt;" in to_mentor, "the question is echoed escaped"
+    assert "王导师" in texts(calls, asker.user_id)
+    calls = await bot.press(world.mentor, button(calls, "rp:", world.mentor.user_id))
+    assert "请输入" in texts(calls)
+    calls = await bot.send(world.mentor, "中午有<饺子>")
+    delivered = texts(calls, asker.user_id)
+    assert "中午有&lt;饺子&gt;" in delivered
+    assert (
+        "王导师 回复了您的问题" if lang == "zh" else "王导师 answered your question"
+    ) in delivered
+    (row,) = await _log(sqlite_session_factory)
+    assert row.outcome is QuestionOutcome.unanswered and row.answer_text == "中午有<饺子>"
+
+
+async def test_a_guest_question_goes_to_the_bureau(bot: BotHarness, world: World) -> None:
+    calls = await bot.send(world.guest, "随便问问 xyz")
+    calls = await bot.press(world.guest, button(calls, "fw:"))
+    assert "❓" in texts(calls, world.bureau.user_id)
+
+
+async def test_only_the_person_a_question_was_forwarded_to_may_answer_it(
+    bot: BotHarness, world: World
+) -> None:
+    calls = await bot.send(world.manager_a, "随便问问 xyz")
+    calls = await bot.press(world.manager_a, button(calls, "fw:"))
+    reply_data = button(calls, "rp:", world.mentor.user_id)
+    calls = await bot.press(world.bureau, reply_data)
+    assert "没有权限" in texts(calls)
+    # And the bureau's next text is an ordinary question, not an answer.
+    calls = await bot.send(world.bureau, "这不是回复")
+    assert texts(calls, world.manager_a.user_id) == ""
+
+
+async def test_feedback_on_someone_elses_question_is_refused(
+    bot: BotHarness,
+    world: World,
+    answerable: Entry,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    calls = await bot.send(world.manager_a, answerable.questions["zh"][0])
+    forged = button(calls, "fb:")
+    calls = await bot.press(world.manager_b, forged)
+    assert "过期" in texts(calls)
+    (row,) = await _log(sqlite_session_factory)
+    assert row.feedback is Feedback.none
+
+
+@pytest.mark.parametrize(
+    ("sender", "label"), [("guest", "环保手续"), ("english_manager", "Environmental procedures")]
+)
+async def test_topics_browse_categories_subcategories_entries(
+    bot: BotHarness, world: World, knowledge_base: KnowledgeBase, sender: str, label: str
+) -> None:
+    who = getattr(world, sender)
+    calls = await bot.send(who, "/topics")
+    assert label in [lbl for lbl, _ in buttons(calls)]
+    calls = await bot.press(who, button(calls, "tc:procedures"))
+    calls = await bot.press(who, button(calls, "ts:eia"))
+    assert calls[-1].method == "editMessageText"
+    entry = knowledge_base.by_subcategory("eia")[0]
+    calls = await bot.press(who, callbacks.TOPIC_ENTRY.encode(callbacks.entry_ref(entry.id)))
+    assert ("依据" if sender == "guest" else "Legal basis") in texts(calls)
