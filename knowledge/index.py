@@ -22,8 +22,6 @@ from knowledge.synonyms import SynonymTable
 
 __all__ = ["Index", "Phrasing"]
 
-IDF_POWER = 1.0
-
 
 @dataclass(frozen=True, slots=True)
 class Phrasing:
@@ -91,12 +89,8 @@ class Index:
             for feature in found:
                 by_entry[feature].append(number)
         total = max(len(entry_features), 1)
-        # BM25's IDF over entries: a feature shared by every phrasing of one entry is still rare.
-        self.idf = {
-            f: math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5)) ** IDF_POWER
-            for f, ids in by_entry.items()
-        }
-        self.unknown_idf = math.log(1 + (total + 0.5) / 1.5) ** IDF_POWER
+        self.idf = {f: self._idf(len(ids)) for f, ids in by_entry.items()}
+        self.unknown_idf = self._idf(1)
         self.entry_postings = {f: np.array(ids, dtype=np.int32) for f, ids in by_entry.items()}
         # A keyword shared by many entries (危险废物) says little about which one is meant.
         keyword_df: defaultdict[str, int] = defaultdict(int)
@@ -118,11 +112,21 @@ class Index:
         )
         self.phrasing_entry = np.array([p.entry for p in self.phrasings], dtype=np.int32)
 
+    def _idf(self, entries_with_feature: int) -> float:
+        # BM25's IDF over entries: a feature shared by every phrasing of one entry is still rare.
+        total = max(len(self.entry_ids), 1)
+        return math.log(1 + (total - entries_with_feature + 0.5) / (entries_with_feature + 0.5))
+
     def weight(self, feature: str) -> float:
         """IDF of a feature; features the knowledge base never uses get the rarest weight."""
         return self.idf.get(feature, self.unknown_idf)
 
     def add_phrasing(self, entry: int, lang: str, text: str) -> None:
         """Add a curated phrasing; it is searchable as soon as this returns."""
-        self._add(entry, lang, text)
+        for feature in self._add(entry, lang, text):
+            entries = self.entry_postings.get(feature, np.zeros(0, dtype=np.int32))
+            if entry not in entries:
+                entries = np.append(entries, np.int32(entry))
+                self.entry_postings[feature] = entries
+                self.idf[feature] = self._idf(len(entries))
         self._refresh_phrasings()

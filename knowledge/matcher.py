@@ -13,8 +13,9 @@ Score (0–100) of an entry, from weights measured on the development set (see `
   * rapidfuzz similarity of the question to the best phrasing (character level).
 
 Decision (thresholds: see ``ANSWER_AT``, ``SUGGEST_AT``, ``MARGIN``):
-  * refused requests (prompt injection, evading supervision) and questions without domain evidence
-    are ``unanswered``;
+  * refused requests (prompt injection, evading supervision) are ``unanswered``, and so are
+    questions without domain evidence: a domain term from the synonym table or a specific entry
+    keyword, or a near-verbatim match of a phrasing (``STRONG_OVERLAP``);
   * ``answered`` when the best score reaches ``ANSWER_AT``, beats the runner-up entry by
     ``MARGIN``, and the question asks more than a bare topic (危废 alone gets suggestions);
   * ``suggest`` (up to three entries) when the best score reaches ``SUGGEST_AT``;
@@ -42,6 +43,9 @@ ANSWER_AT = 20.0
 SUGGEST_AT = 12.0
 MARGIN = 1.0
 MAX_SUGGESTIONS = 3
+# Near-verbatim match of a phrasing: evidence enough even without a listed domain term (curated
+# phrasings added from real traffic use the askers' own words).
+STRONG_OVERLAP = 0.8
 
 _W_PHRASING = 0.3
 _W_ENTRY = 0.4
@@ -165,8 +169,11 @@ class Matcher:
         A bare topic matches a dozen entries almost equally; choosing one would be a guess, so
         such questions get suggestions instead of an answer.
         """
+        terms = set(self.index.synonyms.found(prepared))
+        if len(terms) > 1:  # 厂界 + 噪声 + 夜间 is a question, not a topic
+            return True
         rest = prepared
-        for term in self.index.synonyms.found(prepared):
+        for term in terms:
             rest = rest.replace(term, " ")
         return bool(features(rest))
 
@@ -177,9 +184,11 @@ class Matcher:
         if is_refused(prepared):
             return Outcome("unanswered", lang)
         found = self.candidates(text)
-        if not found or not self.has_domain_evidence(text):
-            return Outcome("unanswered", lang, score=found[0].score if found else 0.0)
+        if not found:
+            return Outcome("unanswered", lang)
         first = found[0]
+        if first.phrasing < STRONG_OVERLAP and not self.has_domain_evidence(text):
+            return Outcome("unanswered", lang, score=round(first.score, 1))
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
         if (

@@ -33,8 +33,8 @@ _FILLER = re.compile(
     + r")\b"
 )
 # Keep characters that can belong to a term: letters, digits, CJK, and the joiners in
-# "GB/T 16297-1996", "dB(A)" or "2.5"; everything else separates words.
-_PUNCTUATION = re.compile(r"[^\w\u3400-\u9fff./-]+|(?<!\w)[./-]|[./-](?!\w)|_")
+# "GB/T 16297-1996" or "2.5" (between Latin letters or digits only); the rest separates words.
+_PUNCTUATION = re.compile(r"[^\w./-]+|(?<![a-z0-9])[./-]|[./-](?![a-z0-9])|_")
 _SPACES = re.compile(r"\s+")
 
 
