@@ -7,3 +7,4 @@ from bot.cli import imports as _imports  # noqa: F401  (import enterprises|pairi
 
 # One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
 from bot.cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)
+from bot.cli import demo as _demo  # noqa: F401  (demo)
