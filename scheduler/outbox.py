@@ -1,0 +1,310 @@
+"""The broadcast outbox worker: claims delivery rows, sends them paced, records what happened.
+
+Pacing follows Telegram's limits: a `RateLimiter` spaces sends to ``rate`` per second overall
+(default 25) and at most one per ``per_chat_interval`` to one chat. A flood-control answer
+(``retry_after``) pauses the *whole* outbox for that long — every send waits on the limiter, not
+on a sleep that would hold the event loop. Network errors are retried in place with exponential
+backoff, up to ``max_attempts``; a person who blocked the bot is marked and never retried.
+
+Crash safety: outcomes are written in small batches (every ``flush_interval``); a row claimed but
+not yet recorded when the process dies is re-sent once its lease expires. Those rows — at most
+``max_in_flight`` plus the sends of one flush interval — are the only messages that can repeat.
+Stopping gracefully (``stop`` event) records everything and releases unsent rows at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduler.clock import Clock, SystemClock
+from scheduler.notifier import Button, Notice, Notifier, Recipient, SendStatus
+from storage.enums import BroadcastStatus, DeliveryStatus
+from storage.models import Broadcast
+from storage.repositories import broadcasts as repo
+
+__all__ = ["ACK_BUTTON_KEY", "MESSAGE_KEY", "Outbox", "OutboxConfig", "RateLimiter", "notice_for"]
+
+log = logging.getLogger(__name__)
+
+MESSAGE_KEY = "broadcast.message"
+ACK_BUTTON_KEY = "broadcast.ack_button"
+
+
+def default_ack_data(broadcast_id: int) -> str:
+    """Callback data of the acknowledgement button (``bot/`` decodes the same format)."""
+    return f"ba:{broadcast_id}"
+
+
+def notice_for(
+    broadcast: Broadcast,
+    *,
+    key: str = MESSAGE_KEY,
+    ack_data: Callable[[int], str] = default_ack_data,
+) -> Notice:
+    """The notice a recipient of ``broadcast`` gets (with the acknowledgement button if asked)."""
+    assert broadcast.id is not None
+    buttons = (Button(ACK_BUTTON_KEY, ack_data(broadcast.id)),) if broadcast.require_ack else ()
+    return Notice(
+        key=key,
+        values={"text": broadcast.text},
+        buttons=buttons,
+        photo_file_id=broadcast.photo_file_id,
+        document_file_id=broadcast.document_file_id,
+    )
+
+
+class RateLimiter:
+    """Spaces calls to ``rate`` per second overall and ``per_chat_interval`` apart per chat.
+
+    Each caller reserves the next free slot (a generic cell rate algorithm), so concurrent senders
+    share the rate exactly without a burst at start. `pause` moves every slot past a flood-control
+    wait; callers already waiting notice it and take a new slot afterwards.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        per_chat_interval: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self.per_chat_interval = per_chat_interval
+        self._monotonic = monotonic
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[int, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for ``seconds`` from now (Telegram's RetryAfter)."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._monotonic())
+
+    async def acquire(self, chat_id: int | None = None) -> None:
+        """Wait until this send may go out."""
+        while True:
+            now = self._monotonic()
+            if now < self._paused_until:
+                await asyncio.sleep(self._paused_until - now)
+                continue
+            slot = max(now, self._next)
+            if chat_id is not None:
+                slot = max(slot, self._chat_next.get(chat_id, 0.0))
+            self._next = slot + self.interval
+            if chat_id is not None:
+                self._chat_next[chat_id] = slot + self.per_chat_interval
+                self._forget_idle_chats(now)
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if self._monotonic() >= self._paused_until:
+                return
+
+    def _forget_idle_chats(self, now: float) -> None:
+        # Keeps memory flat over a long broadcast: a chat whose slot has passed needs no entry.
+        if len(self._chat_next) > 4096:
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxConfig:
+    """Knobs of the outbox worker (defaults follow Telegram's broadcast limits)."""
+
+    rate: float = 25.0
+    per_chat_interval: float = 1.0
+    max_in_flight: int = 100
+    lease: timedelta = timedelta(minutes=2)
+    max_attempts: int = 5
+    backoff: float = 1.0
+    flush_interval: float = 0.2
+    idle_interval: float = 1.0
+
+
+@dataclass
+class _Batch:
+    """Outcomes not yet written, and claimed rows to give back unsent."""
+
+    outcomes: list[repo.Outcome] = field(default_factory=list)
+    unsent: list[int] = field(default_factory=list)
+
+
+class Outbox:
+    """Delivers broadcast rows through a `Notifier`; several may run against one database.
+
+    Args:
+        session_factory: opens units of work.
+        notifier: sends notices (Telegram in the bot, a collector in tests).
+        config: pacing, lease and retry settings.
+        clock: the current UTC time (lease expiry and timestamps).
+        ack_data: builds the acknowledgement button's callback data.
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        notifier: Notifier,
+        *,
+        config: OutboxConfig | None = None,
+        clock: Clock | None = None,
+        ack_data: Callable[[int], str] = default_ack_data,
+    ) -> None:
+        self.session_factory = session_factory
+        self.notifier = notifier
+        self.config = config or OutboxConfig()
+        self.clock = clock or SystemClock()
+        self.ack_data = ack_data
+        self.limiter = RateLimiter(
+            self.config.rate, per_chat_interval=self.config.per_chat_interval
+        )
+        self.sent = 0
+        self.retry_after_answers = 0
+        self._notices: dict[int, Notice] = {}
+        self._cancelled: set[int] = set()
+        self._tasks: dict[asyncio.Task[None], repo.Claimed] = {}
+        self._batch = _Batch()
+        self._in_send: set[int] = set()
+
+    async def run(self, stop: asyncio.Event | None = None, *, until_idle: bool = False) -> None:
+        """Deliver until ``stop`` is set (or, with ``until_idle``, until nothing is left to claim).
+
+        Cancelling the task that runs this behaves like a crash: nothing more is written, and
+        rows in flight stay claimed until their lease expires.
+        """
+        stop = stop or asyncio.Event()
+        try:
+            await self._loop(stop, until_idle=until_idle)
+        except asyncio.CancelledError:
+            # A crash: the sends die with the process, nothing more reaches the database.
+            for task in list(self._tasks):
+                task.cancel()
+            raise
+        await self._shutdown()
+
+    async def _loop(self, stop: asyncio.Event, *, until_idle: bool) -> None:
+        last_flush = time.monotonic()
+        while not stop.is_set():
+            claimed = await self._fill()
+            if time.monotonic() - last_flush >= self.config.flush_interval:
+                await self._flush()
+                last_flush = time.monotonic()
+            if self._tasks:
+                await asyncio.wait(
+                    list(self._tasks),
+                    timeout=self.config.flush_interval,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                continue
+            if claimed:
+                continue
+            await self._flush()
+            if until_idle:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.config.idle_interval)
+
+    async def _fill(self) -> int:
+        """Claim rows until ``max_in_flight`` sends are under way; start a task for each."""
+        room = self.config.max_in_flight - len(self._tasks)
+        if room < max(1, self.config.max_in_flight // 2):
+            return 0
+        async with self.session_factory() as session, session.begin():
+            await repo.start_due(session=session, now=self.clock.now())
+            claimed = await repo.claim(
+                session=session, limit=room, lease=self.config.lease, now=self.clock.now()
+            )
+            missing = {c.broadcast_id for c in claimed} - self._notices.keys()
+            for broadcast_id in missing:
+                broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
+                self._notices[broadcast_id] = notice_for(broadcast, ack_data=self.ack_data)
+        for row in claimed:
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks[task] = row
+            task.add_done_callback(self._tasks.pop)
+        return len(claimed)
+
+    async def _deliver(self, row: repo.Claimed) -> None:
+        """Send one row, retrying flood control and network errors; queue the outcome."""
+        if row.chat_id is None:
+            self._record(row, DeliveryStatus.blocked, row.attempts, error="no chat")
+            return
+        recipient = Recipient(row.person_id, row.chat_id, row.lang)
+        attempts = row.attempts
+        failures = 0
+        while True:
+            await self.limiter.acquire(row.chat_id)
+            if row.broadcast_id in self._cancelled:
+                self._batch.unsent.append(row.delivery_id)
+                return
+            attempts += 1
+            self._in_send.add(row.delivery_id)
+            try:
+                result = await self.notifier.send(recipient, self._notices[row.broadcast_id])
+            finally:
+                self._in_send.discard(row.delivery_id)
+            if result.status is SendStatus.sent:
+                self.sent += 1
+                self._record(row, DeliveryStatus.sent, attempts, message_id=result.message_id)
+                return
+            if result.status is SendStatus.blocked:
+                self._record(row, DeliveryStatus.blocked, attempts, error=result.error or "blocked")
+                return
+            if result.status is SendStatus.retry_after:
+                # Flood control is about the bot, not this chat: everyone waits, nobody fails.
+                self.retry_after_answers += 1
+                self.limiter.pause(result.retry_after or 1.0)
+                continue
+            failures += 1
+            if not result.retryable or failures >= self.config.max_attempts:
+                self._record(row, DeliveryStatus.failed, attempts, error=result.error or "failed")
+                return
+            await asyncio.sleep(self.config.backoff * 2 ** (failures - 1))
+
+    def _record(
+        self,
+        row: repo.Claimed,
+        status: DeliveryStatus,
+        attempts: int,
+        *,
+        message_id: int | None = None,
+        error: str = "",
+    ) -> None:
+        self._batch.outcomes.append(
+            repo.Outcome(row.delivery_id, status, attempts, message_id, error, self.clock.now())
+        )
+
+    async def _flush(self) -> None:
+        """Write queued outcomes, release rows of cancelled broadcasts, close finished ones."""
+        batch, self._batch = self._batch, _Batch()
+        in_flight = {row.broadcast_id for row in self._tasks.values()}
+        async with self.session_factory() as session, session.begin():
+            await repo.record(session=session, outcomes=batch.outcomes)
+            await repo.release(session=session, delivery_ids=batch.unsent)
+            if in_flight:
+                found = await repo.statuses(session=session, broadcast_ids=in_flight)
+                self._cancelled = {b for b, s in found.items() if s is BroadcastStatus.cancelled}
+            if batch.outcomes:
+                await repo.finish_completed(session=session, now=self.clock.now())
+
+    async def _shutdown(self) -> None:
+        """Graceful stop: rows not yet sent go back to pending; finished sends are recorded."""
+        rows = list(self._tasks.values())
+        for task, row in list(self._tasks.items()):
+            # A send already on the wire finishes and is recorded; waiting ones are given back.
+            if row.delivery_id not in self._in_send:
+                task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        done = {o.delivery_id for o in self._batch.outcomes}
+        self._batch.unsent.extend(r.delivery_id for r in rows if r.delivery_id not in done)
+        await self._flush()
