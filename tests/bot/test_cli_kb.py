@@ -1,0 +1,73 @@
+"""``handinhand ask`` and ``handinhand kb lint|eval`` from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+FIXTURE_KB = Path(__file__).parents[1] / "knowledge" / "fixtures" / "kb"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fixture_kb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDINHAND_KNOWLEDGE_DIR", str(FIXTURE_KB))
+
+
+def test_ask_json_has_the_documented_fields() -> None:
+    result = runner.invoke(app, ["ask", "危廢在廠裡最多能放多久", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload) == {
+        "status", "entry_id", "answer", "citation", "score", "suggestions", "lang",
+    }  # fmt: skip
+    assert payload["status"] == "answered"
+    assert payload["entry_id"] == "hazardous-waste-storage-limit"
+    assert payload["lang"] == "zh-hant"
+    assert "一年" in payload["answer"]
+
+
+def test_ask_prints_suggestions_for_a_bare_topic() -> None:
+    result = runner.invoke(app, ["ask", "环评"])
+    assert result.exit_code == 0
+    assert "[suggest]" in result.output
+    assert "eia-approval-time-limit" in result.output
+
+
+def test_lint_reports_file_entry_and_field_and_exits_1(tmp_path: Path) -> None:
+    text = (FIXTURE_KB / "noise.yaml").read_text(encoding="utf-8")
+    (tmp_path / "noise.yaml").write_text(text.replace("reviewed: 2026-11-22", "reviewed: soon"))
+    result = runner.invoke(app, ["kb", "lint", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "noise.yaml [noise-boundary-limit-class-3] reviewed: not a date" in result.output
+
+
+def test_lint_of_clean_directory_exits_0() -> None:
+    result = runner.invoke(app, ["kb", "lint", str(FIXTURE_KB)])
+    assert result.exit_code == 0
+    assert "5 entries, no problems" in result.output
+
+
+def test_eval_ends_with_overall_figures(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- {id: a, lang: zh, question: 危废最多能存多久, expect: answer, must_contain: [[一年]]}\n"
+        "- {id: b, lang: zh, question: 明天下雨吗, expect: none}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["kb", "eval", str(cases)])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-4:]
+    assert last[0] == "accuracy (answerable): 1/1 = 100.0%"
+    assert last[1] == "out-of-scope answered: 0/1 = 0.0%"
+    assert last[3].startswith("targets met")
+
+
+def test_eval_of_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["kb", "eval", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2

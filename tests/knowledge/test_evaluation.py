@@ -1,0 +1,70 @@
+"""Scoring a question set: what counts as correct, and the figures per language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge import InvalidEntry, Matcher
+from knowledge.evaluation import evaluate, load_cases
+
+CASES = """
+- id: t-01
+  lang: zh
+  question: 危废在厂里最长能放多久
+  expect: answer
+  must_contain:
+  - [一年, 1年, one year]
+- id: t-02
+  lang: en
+  question: How long may hazardous waste stay in our store?
+  expect: answer
+  must_contain:
+  - [ONE YEAR]
+- id: t-03
+  lang: zh
+  question: 危废在厂里最长能放多久
+  expect: answer
+  must_contain:
+  - [一年]
+  - [三年]
+- id: t-04
+  lang: zh-hant
+  question: 今天天氣如何
+  expect: none
+"""
+
+
+@pytest.fixture
+def cases_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.yaml"
+    path.write_text(CASES, encoding="utf-8")
+    return path
+
+
+def test_correct_needs_every_group_and_matches_case_insensitively(
+    matcher: Matcher, cases_file: Path
+) -> None:
+    report = evaluate(matcher, load_cases(cases_file))
+    assert [r.correct for r in report.results] == [True, True, False, True]
+    assert [r.case.id for r in report.failures] == ["t-03"]
+
+
+def test_figures_per_language_and_overall(matcher: Matcher, cases_file: Path) -> None:
+    report = evaluate(matcher, load_cases(cases_file))
+    assert report.languages == ["zh", "zh-hant", "en"]
+    zh = report.figures("zh")
+    assert (zh.correct, zh.answerable, zh.accuracy) == (1, 2, 0.5)
+    hant = report.figures("zh-hant")
+    assert (hant.out_of_scope, hant.out_of_scope_answered, hant.accuracy) == (1, 0, 1.0)
+    overall = report.figures()
+    assert (overall.correct, overall.answerable, overall.out_of_scope_rate) == (2, 3, 0.0)
+    assert not report.meets_targets
+
+
+def test_malformed_question_set_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("- id: x\n  lang: zh\n  question: 问\n  expect: maybe\n", encoding="utf-8")
+    with pytest.raises(InvalidEntry, match="expect"):
+        load_cases(path)
