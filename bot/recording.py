@@ -31,6 +31,7 @@ class ApiCall:
 
     method: str
     params: dict[str, Any]
+    message_id: int | None = None  # of the message sent or edited, as the answer reports it
 
     @property
     def chat_id(self) -> int | None:
@@ -116,17 +117,22 @@ class RecordingRequest(BaseRequest):
         """Record the call and answer it the way the Bot API would."""
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        call = ApiCall(api_method, params)
+        if api_method in self.rejected_methods:
+            self._record(ApiCall(api_method, params))
+            error = {"ok": False, "error_code": 400, "description": "Bad Request: not supported"}
+            return 400, json.dumps(error).encode()
+        result = self._result(api_method, params)
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        self._record(ApiCall(api_method, params, message_id))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _record(self, call: ApiCall) -> None:
         self.calls.append(call)
         if self.on_call is not None:
             self.on_call(call)
-        if api_method in self.rejected_methods:
-            error = {"ok": False, "error_code": 400, "description": "Bad Request: not supported"}
-            return 400, json.dumps(error).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
 
-    def _result(self, call: ApiCall) -> Any:
-        if call.method == "getMe":
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
             return {
                 "id": BOT_USER_ID,
                 "is_bot": True,
@@ -136,14 +142,10 @@ class RecordingRequest(BaseRequest):
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
-        if call.method == "getUpdates":
+        if method in {"getUpdates", "getMyCommands"}:
             return []
-        if call.method in {"getMyCommands"}:
-            return []
-        if call.method in _SENDING or (
-            call.method in _EDITING and "inline_message_id" not in call.params
-        ):
-            return self._message(call)
+        if method in _SENDING or (method in _EDITING and "inline_message_id" not in params):
+            return self._message(ApiCall(method, params))
         return True
 
     def _message(self, call: ApiCall) -> dict[str, Any]:
