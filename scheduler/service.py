@@ -21,7 +21,12 @@ from scheduler.config import ReminderConfig
 from scheduler.daily import daily_tick_job
 from scheduler.notifier import Notifier
 from scheduler.runtime import Runtime, forget, register
-from scheduler.visit_reminders import lead_label, plan_reminders, visit_reminder_job
+from scheduler.visit_reminders import (
+    PlannedReminder,
+    arm_reminder_job,
+    lead_label,
+    plan_reminders,
+)
 from storage.enums import VisitStatus
 from storage.repositories import visits
 
@@ -68,7 +73,7 @@ class ReminderService:
         return self.runtime.key
 
     async def start(self, *, run_scheduler: bool = True) -> int:
-        """Arm everything from the database and start the scheduler; returns the visit jobs armed.
+        """Arm everything from the database and start the scheduler; returns the visits armed.
 
         ``run_scheduler=False`` arms the jobs without starting APScheduler's loop (benchmarks,
         tests that call the jobs themselves).
@@ -147,28 +152,16 @@ class ReminderService:
         self, rows: Iterable[visits.ArmableVisit], now: datetime, *, fresh: bool = False
     ) -> int:
         armed = 0
-        grace = int(self.config.misfire_grace.total_seconds())
         for row in rows:
             if not fresh:
                 self._disarm(row.id)
             if row.status not in _ACTIVE:
                 continue
-            for planned in plan_reminders(row.starts_at, now, self.config.visit_leads):
-                self.scheduler.add_job(
-                    visit_reminder_job,
-                    trigger="date",
-                    run_date=planned.run_at,
-                    args=[
-                        self.key,
-                        row.id,
-                        int(planned.lead.total_seconds() // 60),
-                        row.starts_at.isoformat(),
-                    ],
-                    id=f"visit:{row.id}:{lead_label(planned.lead)}",
-                    replace_existing=True,
-                    coalesce=True,
-                    misfire_grace_time=grace,
-                )
+            plan = plan_reminders(row.starts_at, now, self.config.visit_leads)
+            if plan:
+                # Only the soonest lead is armed; its job arms the next one when it has run,
+                # which halves the jobs APScheduler has to take in at start-up.
+                arm_reminder_job(self.runtime, row.id, row.starts_at, min(plan, key=_run_at))
                 armed += 1
         return armed
 
@@ -177,3 +170,7 @@ class ReminderService:
             job = self.scheduler.get_job(f"visit:{visit_id}:{lead_label(lead)}")
             if job is not None:
                 job.remove()
+
+
+def _run_at(planned: PlannedReminder) -> datetime:
+    return planned.run_at

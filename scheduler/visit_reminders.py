@@ -27,6 +27,7 @@ from storage.repositories import items, visits
 
 __all__ = [
     "PlannedReminder",
+    "arm_reminder_job",
     "lead_label",
     "plan_reminders",
     "reminder_key",
@@ -77,12 +78,39 @@ async def visit_reminder_job(
     person_id: int | None = None,
 ) -> None:
     """APScheduler entry point: send one lead's reminders for a visit (plain arguments only)."""
+    runtime = lookup(runtime_key)
+    lead = timedelta(minutes=lead_minutes)
+    starts_at = datetime.fromisoformat(starts_at_iso)
     await send_visit_reminder(
-        lookup(runtime_key),
-        visit_id=visit_id,
-        lead=timedelta(minutes=lead_minutes),
-        armed_for=datetime.fromisoformat(starts_at_iso),
-        only_person=person_id,
+        runtime, visit_id=visit_id, lead=lead, armed_for=starts_at, only_person=person_id
+    )
+    if person_id is None and runtime.scheduler is not None:
+        # Chain: arm the next (shorter) lead that is still ahead. A stale job (visit moved) arms
+        # a stale follow-up that will do nothing; the re-arm of the move made the right ones.
+        now = runtime.clock.now()
+        later = [
+            PlannedReminder(shorter, starts_at - shorter)
+            for shorter in runtime.config.visit_leads
+            if shorter < lead and starts_at - shorter > now
+        ]
+        if later:
+            arm_reminder_job(runtime, visit_id, starts_at, max(later, key=lambda p: p.lead))
+
+
+def arm_reminder_job(
+    runtime: Runtime, visit_id: int, starts_at: datetime, planned: PlannedReminder
+) -> None:
+    """Put one lead's job for a visit on the runtime's scheduler (replacing any earlier one)."""
+    minutes = int(planned.lead.total_seconds() // 60)
+    runtime.scheduler.add_job(
+        visit_reminder_job,
+        trigger="date",
+        run_date=planned.run_at,
+        args=[runtime.key, visit_id, minutes, starts_at.isoformat()],
+        id=f"visit:{visit_id}:{lead_label(planned.lead)}",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=int(runtime.config.misfire_grace.total_seconds()),
     )
 
 

@@ -10,7 +10,7 @@ from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.service import ReminderService
 from scheduler.visit_booking import cancel_visit, propose_visit, reschedule_visit
-from scheduler.visit_reminders import send_visit_reminder
+from scheduler.visit_reminders import send_visit_reminder, visit_reminder_job
 from storage.models import Visit
 from tests.scheduler.conftest import SHANGHAI, World, local
 
@@ -26,18 +26,12 @@ async def book(factory: async_sessionmaker[AsyncSession], world: World, when, no
         )
 
 
-async def run_due_jobs(service: ReminderService, clock: ManualClock, visit_id: int) -> list[str]:
-    """Run the visit's jobs whose time has come, as APScheduler would."""
-    sent = []
+async def run_due_jobs(service: ReminderService, clock: ManualClock, visit_id: int) -> None:
+    """Run the visit's jobs whose time has come, as APScheduler would (the real job function)."""
     for job in service.scheduler.get_jobs():
         if job.id.startswith(f"visit:{visit_id}:") and job.trigger.run_date <= clock.now():
-            sent += await send_visit_reminder(
-                service.runtime,
-                visit_id=job.args[1],
-                lead=timedelta(minutes=job.args[2]),
-                armed_for=__import__("datetime").datetime.fromisoformat(job.args[3]),
-            )
-    return sent
+            job.remove()
+            await visit_reminder_job(*job.args)
 
 
 async def test_reminders_are_armed_24h_and_1h_before_in_shanghai_time(
@@ -45,8 +39,10 @@ async def test_reminders_are_armed_24h_and_1h_before_in_shanghai_time(
 ):
     visit = await book(sqlite_session_factory, world, local(2025, 6, 4, 14, 30), clock.now())
     await service.start(run_scheduler=False)
-    times = [when.astimezone(SHANGHAI) for _, when in service.jobs_of(visit.id)]
-    assert times == [local(2025, 6, 3, 14, 30), local(2025, 6, 4, 13, 30)]
+    assert service.jobs_of(visit.id) == [(f"visit:{visit.id}:24h", local(2025, 6, 3, 14, 30))]
+    clock.set(local(2025, 6, 3, 14, 30))
+    await run_due_jobs(service, clock, visit.id)  # the 24 h job arms the 1 h one
+    assert service.jobs_of(visit.id) == [(f"visit:{visit.id}:1h", local(2025, 6, 4, 13, 30))]
 
 
 async def test_reminder_reaches_mentor_and_manager_once_with_address_and_open_items(
@@ -84,13 +80,11 @@ async def test_after_downtime_a_missed_24h_reminder_is_sent_late_once(
     visit = await book(sqlite_session_factory, world, local(2025, 6, 4, 14, 30), clock.now())
     clock.set(local(2025, 6, 4, 11, 30))  # the bot was down; the visit is 3 h away
     await service.start(run_scheduler=False)
-    # The 24 h reminder now (late), the 1 h one at its time.
-    assert service.jobs_of(visit.id) == [
-        (f"visit:{visit.id}:24h", clock.now()),
-        (f"visit:{visit.id}:1h", local(2025, 6, 4, 13, 30)),
-    ]
+    # The 24 h reminder now (late); once sent, the 1 h one is armed at its time.
+    assert service.jobs_of(visit.id) == [(f"visit:{visit.id}:24h", clock.now())]
     await run_due_jobs(service, clock, visit.id)
     assert notifier.keys() == ["visits.reminder_late", "visits.reminder_late"]
+    assert service.jobs_of(visit.id) == [(f"visit:{visit.id}:1h", local(2025, 6, 4, 13, 30))]
     await run_due_jobs(service, clock, visit.id)
     assert len(notifier.sent) == 2
 
@@ -119,8 +113,7 @@ async def test_reschedule_moves_reminders_and_reminds_again(
             now=clock.now(),
         )
     service.arm_visit(moved.id, moved.starts_at, moved.status)
-    times = [when.astimezone(SHANGHAI) for _, when in service.jobs_of(visit.id)]
-    assert times == [local(2025, 6, 5, 9, 0), local(2025, 6, 6, 8, 0)]
+    assert service.jobs_of(visit.id) == [(f"visit:{visit.id}:24h", local(2025, 6, 5, 9, 0))]
     clock.set(local(2025, 6, 5, 9, 0))
     notifier.clear()
     await run_due_jobs(service, clock, visit.id)
@@ -153,7 +146,7 @@ async def test_sync_job_picks_up_a_visit_booked_by_another_process(
     visit = await book(sqlite_session_factory, world, local(2025, 6, 4, 14, 30), clock.now())
     assert service.jobs_of(visit.id) == []
     await service.sync_job()
-    assert len(service.jobs_of(visit.id)) == 2
+    assert len(service.jobs_of(visit.id)) == 1
 
 
 async def test_quiet_hours_defer_a_reminder_to_their_end(
