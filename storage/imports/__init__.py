@@ -53,7 +53,7 @@ async def import_file(
     rows, errors = parse_table(table.headers, table.rows, module.COLUMNS)
     counts = await module.apply(session, rows, errors)
     if errors:
-        raise ImportFailed(sorted(errors))
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))  # stable: column order kept
     return ImportReport(
         kind=kind.value,
         rows=len(table.rows),

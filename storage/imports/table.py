@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -45,7 +46,7 @@ def _read_csv(path: Path) -> list[Sequence[Any]]:
 def _read_xlsx(path: Path) -> list[Sequence[Any]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise UnreadableFile(f"{path}: not a valid XLSX file ({exc})") from exc
     try:
         sheet = workbook.worksheets[0]
