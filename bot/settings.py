@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     bot_username: str = "HandInHandBot"
     timezone: str = "Asia/Shanghai"
     knowledge_dir: Path | None = None
+    # Where the matcher keeps its compiled index between runs; unset: rebuilt at each start.
+    knowledge_cache_dir: Path | None = None
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
     # Chat that hears about unexpected bot errors (one line each); None: only the log.

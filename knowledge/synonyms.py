@@ -51,8 +51,9 @@ class SynonymTable:
     def _matches(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Yield (start, end, canonical) for each variant found, left to right, longest first."""
         i, size = 0, len(text)
+        word = [c.isascii() and c.isalnum() for c in text]
         while i < size:
-            if _is_word_char(text, i - 1) and _is_word_char(text, i):
+            if i and word[i - 1] and word[i]:
                 i += 1  # inside an English word: nothing can start here
                 continue
             candidates = self._by_prefix.get(text[i : i + 2], ()) + self._by_prefix.get(text[i], ())

@@ -18,8 +18,11 @@ app.add_typer(kb_app, name="kb")
 
 
 def _matcher() -> Matcher:
+    settings = Settings()
     try:
-        return Matcher(load_knowledge_base(Settings().knowledge_dir))
+        return Matcher(
+            load_knowledge_base(settings.knowledge_dir), cache_dir=settings.knowledge_cache_dir
+        )
     except KnowledgeBaseError as exc:
         typer.echo(
             f"Knowledge base is broken: {exc}\nRun `handinhand kb lint` for every problem.",

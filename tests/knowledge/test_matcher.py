@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from knowledge import Matcher
+from knowledge import KnowledgeBase, Matcher
 
 
 def test_colloquial_abbreviated_question_is_answered_with_its_basis(matcher: Matcher) -> None:
@@ -104,3 +106,19 @@ def test_added_phrasing_is_used_at_once(matcher: Matcher) -> None:
 def test_adding_a_phrasing_to_an_unknown_entry_raises(matcher: Matcher) -> None:
     with pytest.raises(KeyError):
         matcher.add_phrasing("no-such-entry", "随便问问", "zh")
+
+
+def test_cached_index_answers_like_a_fresh_one(fixture_kb: KnowledgeBase, tmp_path: Path) -> None:
+    fresh = Matcher(fixture_kb)
+    Matcher(fixture_kb, cache_dir=tmp_path)  # builds and stores
+    cached = Matcher(fixture_kb, cache_dir=tmp_path)  # loads
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 1
+    question = "危廢在廠裡能放多久"
+    assert cached.ask(question) == fresh.ask(question)
+
+
+def test_unreadable_cache_is_rebuilt(fixture_kb: KnowledgeBase, tmp_path: Path) -> None:
+    Matcher(fixture_kb, cache_dir=tmp_path)
+    for file in tmp_path.glob("index-*.pickle"):
+        file.write_bytes(b"not a pickle")
+    assert Matcher(fixture_kb, cache_dir=tmp_path).ask("环评要多久").status == "answered"
