@@ -9,4 +9,5 @@ from bot.cli import invite as _invite  # noqa: F401  (invite create)
 
 # One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
 from bot.cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)
+from bot.cli import report as _report  # noqa: F401  (report)
 from bot.cli import run as _run  # noqa: F401  (run, chat)
