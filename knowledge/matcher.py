@@ -13,9 +13,10 @@ Score (0–100) of an entry, from weights measured on the development set (see `
   * rapidfuzz similarity of the question to the best phrasing (character level).
 
 Decision (thresholds: see ``ANSWER_AT``, ``SUGGEST_AT``, ``MARGIN``):
-  * refused requests (prompt injection, evading supervision) are ``unanswered``, and so are
-    questions without domain evidence: a domain term from the synonym table or a specific entry
-    keyword, or a near-verbatim match of a phrasing (``STRONG_OVERLAP``);
+  * refused requests (prompt injection, evading supervision) are ``unanswered``;
+  * a question without domain evidence (a domain term from the synonym table, a specific entry
+    keyword, or a near-verbatim match of a phrasing: ``STRONG_OVERLAP``) is never answered; it
+    gets suggestions only when its score reaches ``ANSWER_AT``;
   * ``answered`` when the best score reaches ``ANSWER_AT``, beats the runner-up entry by
     ``MARGIN``, and the question asks more than a bare topic (危废 alone gets suggestions);
   * ``suggest`` (up to three entries) when the best score reaches ``SUGGEST_AT``;
@@ -206,12 +207,12 @@ class Matcher:
         if not found:
             return Outcome("unanswered", lang)
         first = found[0]
-        if first.phrasing < STRONG_OVERLAP and not self._has_evidence(prepared):
-            return Outcome("unanswered", lang, score=round(first.score, 1))
+        evidence = first.phrasing >= STRONG_OVERLAP or self._has_evidence(prepared)
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
         if (
-            first.score >= ANSWER_AT
+            evidence
+            and first.score >= ANSWER_AT
             and first.score - runner_up >= MARGIN
             and self._asks_something(prepared)
         ):
@@ -223,7 +224,10 @@ class Matcher:
                 answer=entry.answer_for(lang),
                 citation=entry.citation_for(lang),
             )
-        if first.score >= SUGGEST_AT:
+        # Without domain evidence (a typo in the only domain word: 应急预按) offer choices only for
+        # a match as strong as an answer would need.
+        floor = SUGGEST_AT if evidence else ANSWER_AT
+        if first.score >= floor:
             suggestions = tuple(
                 Suggestion(
                     self.kb.entries[c.entry].id,
@@ -231,7 +235,7 @@ class Matcher:
                     round(c.score, 1),
                 )
                 for c in found[:MAX_SUGGESTIONS]
-                if c.score >= SUGGEST_AT
+                if c.score >= floor
             )
             return Outcome(
                 "suggest", lang, entry=entry, score=round(first.score, 1), suggestions=suggestions

@@ -21,9 +21,12 @@ _REFUSED = re.compile(
             r"(?:disregard|forget) (?:all |your |the |previous )+(?:instruction|rule|prompt)",
             r"system prompt|jailbreak|developer mode|\bdan\b|do anything now",
             r"(?:忽略|无视|忘掉|忘记)(?:掉)?(?:之前|以上|上面|前面|你的|所有)|越狱|不受任何限制|没有任何限制|扮演|角色扮演",
-            r"你现在是|从现在起你是|开发者模式|提示词|系统指令",
+            r"你现在是|从现在起你是|开发者模式|提示词|系统指令|假装你是|新的指令|没有限制的",
+            r"pretend (?:you are|to be)|act as (?:a|an|if)|you are now|role ?play|override",
             # evading supervision
             r"不被(?:发现|查|抓|逮|察觉|检查|监测)|不让\S{0,6}(?:知道|发现|查到|看出)",
+            r"瞒过|瞒着|蒙混|糊弄|作弊|做手脚|动手脚|查不到|查不出|发现不了|钻空子|混过去|蒙过去",
+            r"(?:怎么|如何|咋|能不能|可不可以|可以|有没有办法|有啥办法)\S{0,8}(?:偷偷|悄悄)",
             r"(?:改|调|篡改|修改|动)\S{0,4}(?:数据|参数|读数)\S{0,6}(?:好看|达标|合格|正常)",
             r"让\S{0,4}(?:数据|读数|结果)\S{0,2}(?:好看|达标|合格)",
             r"(?:躲|逃|规避|逃避|躲避|绕过|绕开|避开)(?:过|开)?\S{0,4}"
@@ -34,7 +37,8 @@ _REFUSED = re.compile(
             r"avoid (?:being )?(?:caught|detect)",
             r"evade|evading|bypass|circumvent|cheat the|fool the|trick the|falsify|tamper",
             r"(?:don t|do not|won t|will not|doesn t|never) (?:notice|find out|detect|see it)",
-            r"fake (?:data|record|reading|report)",
+            r"fake (?:data|record|reading|report)|secretly|under the radar|get away with|loophole",
+            r"get around (?:the )?(?:inspection|inspector|monitor|rule|law|permit)",
         )
     )
 )

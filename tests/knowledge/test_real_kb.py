@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from knowledge import KnowledgeBase, lint, load_knowledge_base
+from knowledge import KnowledgeBase, Matcher, lint, load_knowledge_base
+from knowledge.evaluation import load_cases
 from knowledge.taxonomy import SUBCATEGORIES
 
 
@@ -30,3 +32,27 @@ def test_every_entry_has_a_citation_and_a_review_date(real_kb: KnowledgeBase) ->
 def test_every_subcategory_is_covered(real_kb: KnowledgeBase) -> None:
     missing = [s.id for s in SUBCATEGORIES if not real_kb.by_subcategory(s.id)]
     assert missing == []
+
+
+def test_own_out_of_scope_questions_are_not_answered(real_kb: KnowledgeBase) -> None:
+    matcher = Matcher(real_kb)
+    cases = load_cases(Path(__file__).parent / "fixtures" / "held_out.yaml")
+    answered = [c.question for c in cases if matcher.ask(c.question).status == "answered"]
+    assert answered == []
+
+
+@pytest.mark.parametrize(
+    ("question", "subcategory"),
+    [
+        ("危废仓库里的桶最多能放几个月", "hazardous_waste"),
+        ("環評報告表審批要多少天", "eia"),
+        ("How long is a pollutant discharge permit valid?", "permit"),
+        ("厂界噪声晚上超标了咋整", "noise"),
+    ],
+)
+def test_real_questions_reach_their_subcategory(
+    real_kb: KnowledgeBase, question: str, subcategory: str
+) -> None:
+    outcome = Matcher(real_kb).ask(question)
+    assert outcome.entry is not None
+    assert outcome.entry.subcategory == subcategory
