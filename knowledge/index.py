@@ -41,7 +41,6 @@ class Index:
     entry_ids: list[str]
     phrasings: list[Phrasing] = field(default_factory=list)
     keywords: list[frozenset[str]] = field(default_factory=list)
-    keyword_specificity: dict[str, float] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     unknown_idf: float = 0.0
     phrasing_postings: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
@@ -88,18 +87,9 @@ class Index:
         for number, found in enumerate(entry_features):
             for feature in found:
                 by_entry[feature].append(number)
-        total = max(len(entry_features), 1)
         self.idf = {f: self._idf(len(ids)) for f, ids in by_entry.items()}
         self.unknown_idf = self._idf(1)
         self.entry_postings = {f: np.array(ids, dtype=np.int32) for f, ids in by_entry.items()}
-        # A keyword shared by many entries (危险废物) says little about which one is meant.
-        keyword_df: defaultdict[str, int] = defaultdict(int)
-        for keywords in self.keywords:
-            for keyword in keywords:
-                keyword_df[keyword] += 1
-        self.keyword_specificity = {
-            k: math.log((total + 1) / df) / math.log(total + 1) for k, df in keyword_df.items()
-        }
         self._refresh_phrasings()
         self.vocabulary = frozenset(self.idf)
 
