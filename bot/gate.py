@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import filters
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.context import BotContext, Member, current_member, set_current_member
-from bot.texts import language_of
+from bot.texts import language_of, text
 from storage.enums import Role
 from storage.repositories import people
 
@@ -28,7 +28,21 @@ GUEST_LANGUAGE_KEY = "lang"
 
 
 async def load_member(update: Update, context: BotContext) -> None:
-    """Load the sender's person and role for this update (None for updates without a sender)."""
+    """Load the sender's person and role for this update (None for updates without a sender).
+
+    Button presses without data are stopped here: PTB routes them to every button handler
+    regardless of its pattern, and no button of ours is without data.
+    """
+    await _load(update, context)
+    query = update.callback_query
+    if query is not None and not query.data:
+        member = current_member()
+        log.warning("button without data from user %s", query.from_user.id)
+        await query.answer(text(member.lang if member else "zh", "refusal.button"), show_alert=True)
+        raise ApplicationHandlerStop
+
+
+async def _load(update: Update, context: BotContext) -> None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None:

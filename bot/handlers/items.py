@@ -74,12 +74,11 @@ async def item_list(
 
 async def show_open_items(update: Update, context: BotContext) -> None:
     """/items (managers) and the page buttons: the manager's own small hand only."""
-    member = context.member
-    require_role(member, Role.manager)
     page = 0
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        (page,) = callbacks.ITEM_PAGE.ints(update.callback_query.data)
+        (page,) = await pressed_ids(update, callbacks.ITEM_PAGE)
+    member = context.member
+    require_role(member, Role.manager)
     if member.enterprise_id is None:
         raise Refused(member, "manager without an enterprise")
     async with context.services.unit_of_work() as session:

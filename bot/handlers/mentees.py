@@ -20,12 +20,11 @@ __all__ = ["HANDLERS", "show_mentee_items", "show_mentees"]
 
 async def show_mentees(update: Update, context: BotContext) -> None:
     """/mine and its page buttons: one button per small hand with its open/overdue counts."""
-    member = context.member
-    person_id = require_role(member, Role.mentor)
     page = 0
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        (page,) = callbacks.MENTEE_PAGE.ints(update.callback_query.data)
+        (page,) = await pressed_ids(update, callbacks.MENTEE_PAGE)
+    member = context.member
+    person_id = require_role(member, Role.mentor)
     async with context.services.unit_of_work() as session:
         hands = await pairings.small_hands_of_mentor(session=session, person_id=person_id)
         ids = [hand.id for hand in hands if hand.id is not None]
