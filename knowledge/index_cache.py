@@ -50,9 +50,9 @@ def cached_index(kb: KnowledgeBase, table: SynonymTable, cache_dir: Path) -> Ind
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         # Write then rename: a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False, suffix=".tmp") as stream:
-            pickle.dump(built, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(stream.name, file)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False, suffix=".tmp") as part:
+            pickle.dump(built, part, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part.name, file)
     except OSError:
         pass
     return built

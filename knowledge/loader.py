@@ -20,7 +20,7 @@ from knowledge.entry import Citation, Entry
 from knowledge.errors import InvalidEntry
 from knowledge.taxonomy import PROGRAMME, SUBCATEGORIES, subcategory
 
-__all__ = ["DATA_DIR", "lint", "load_knowledge_base"]
+__all__ = ["DATA_DIR", "lint", "load_knowledge_base", "read_yaml"]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -32,10 +32,13 @@ _CITATION_FIELDS = ("title", "version", "clause")
 _MIN_ZH_QUESTIONS = 3
 _SUB_IDS = [s.id for s in (*SUBCATEGORIES, PROGRAMME)]
 
-try:  # libyaml's parser is several times faster; fall back quietly where it is not built.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+# libyaml's parser is several times faster; fall back quietly where PyYAML was built without it.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(file: Path) -> Any:
+    """Parse a YAML file with the safe loader (raises ``yaml.YAMLError``, ``OSError``)."""
+    return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
 
 
 class _Problems:
@@ -149,11 +152,13 @@ def _check_entry(raw: Any, index: int, sub_id: str, problems: _Problems) -> Entr
     if not isinstance(raw, dict):
         problems.add(None, f"entries[{index}]", "must be a mapping (id, questions, answer, ...)")
         return None
-    entry_id = raw.get("id")
-    valid_id = isinstance(entry_id, str) and _ID.match(entry_id) is not None
-    if not valid_id:
+    raw_id = raw.get("id")
+    valid_id = isinstance(raw_id, str) and _ID.match(raw_id) is not None
+    if valid_id:
+        entry_id = str(raw_id)
+    else:
         problems.add(
-            entry_id if isinstance(entry_id, str) else None,
+            raw_id if isinstance(raw_id, str) else None,
             f"entries[{index}].id",
             "missing or malformed id (lowercase a-z, 0-9, '_' and '-')",
         )
@@ -199,7 +204,7 @@ def _check_entry(raw: Any, index: int, sub_id: str, problems: _Problems) -> Entr
 
 def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
     try:
-        document = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
+        document = read_yaml(file)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.add(None, None, f"not valid YAML: {exc}")
         return

@@ -12,19 +12,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from knowledge.errors import InvalidEntry
+from knowledge.loader import read_yaml
 from knowledge.normaliser import normalise
 
 __all__ = ["SYNONYMS_FILE", "SynonymTable", "load_synonyms"]
 
 SYNONYMS_FILE = Path(__file__).parent / "synonyms.yaml"
 
-try:  # libyaml's parser is several times faster; fall back quietly where it is not built.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+
 _ASCII_WORD = re.compile(r"^[a-z0-9 ./-]+$")
 
 
@@ -67,7 +63,8 @@ class SynonymTable:
 
     def expand(self, text: str) -> str:
         """Replace every variant in an already normalised text by its canonical term."""
-        parts, last = [], 0
+        parts: list[str] = []
+        last = 0
         for start, end, term in self._matches(text):
             parts += (text[last:start], term)
             last = end
@@ -121,7 +118,7 @@ def load_synonyms(file: Path = SYNONYMS_FILE) -> SynonymTable:
     Raises:
         InvalidEntry: when the file is not a mapping of terms to lists of variants.
     """
-    data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
+    data = read_yaml(file)
     if not isinstance(data, dict) or set(data) != {"domain", "everyday"}:
         raise InvalidEntry(file, None, None, "must have two sections: domain and everyday")
     for section, groups in data.items():
