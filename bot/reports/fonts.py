@@ -1,8 +1,9 @@
 """Finding a font with Chinese glyphs for charts and PDFs — or refusing to draw tofu boxes.
 
-The font comes from ``HANDINHAND_CJK_FONT`` (a .ttf/.otf/.ttc path) or one of the system fonts
-below; Debian's ``fonts-wqy-microhei`` (installed by ``.ci/run``) is the first. Without one, every
-report raises `MissingCjkFont` instead of silently rendering boxes.
+The font comes from ``HANDINHAND_CJK_FONT`` (a .ttf/.otf/.ttc path), else a full system font
+below, else the GB 2312 subset of WenQuanYi Micro Hei shipped in ``bot/fonts/`` (so a fresh machine
+needs no system package; see its README). Should none be usable, every report raises
+`MissingCjkFont` instead of silently rendering boxes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ CANDIDATES: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+    Path(__file__).resolve().parent.parent / "fonts" / "wqy-microhei-gb2312.ttf",
 )
 _SAMPLE = "整改完成率大手小手"
 
