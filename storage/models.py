@@ -370,6 +370,9 @@ class QuestionLog(SQLModel, table=True):
     answered_by: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = _created()
     answered_at: datetime | None = _utc(default=None)
+    # Set when the bureau has reviewed the human answer (a curation draft or a mentor's reply):
+    # answers with ``answer_text`` and no ``reviewed_at`` form the review queue.
+    reviewed_at: datetime | None = _utc(default=None)
 
 
 class ExtraPhrasing(SQLModel, table=True):
