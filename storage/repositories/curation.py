@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Exists
+from sqlmodel import col
 
 from storage.enums import Feedback, QuestionOutcome
 from storage.models import ExtraPhrasing, QuestionLog, utcnow
@@ -37,7 +38,9 @@ MAX_PHRASING = 500  # the column's length; longer questions are cut, not refused
 
 
 def _linked() -> Exists:
-    linked = select(ExtraPhrasing.id).where(ExtraPhrasing.source_question_id == QuestionLog.id)
+    linked = select(col(ExtraPhrasing.id)).where(
+        col(ExtraPhrasing.source_question_id) == col(QuestionLog.id)
+    )
     return exists(linked)
 
 
@@ -48,8 +51,8 @@ async def curation_queue(*, session: AsyncSession, limit: int = 10) -> list[Ques
         select(QuestionLog)
         .where(
             or_(
-                QuestionLog.outcome == QuestionOutcome.unanswered,
-                QuestionLog.feedback == Feedback.down,
+                col(QuestionLog.outcome) == QuestionOutcome.unanswered,
+                col(QuestionLog.feedback) == Feedback.down,
             ),
             QuestionLog.answer_text.is_(None),  # type: ignore[union-attr]
             ~_linked(),
@@ -78,7 +81,9 @@ async def link_question(
     question = await get_question(session=session, question_id=question_id)
     text = question.text.strip()[:MAX_PHRASING]
     found = await session.execute(
-        select(ExtraPhrasing).where(ExtraPhrasing.entry_id == entry_id, ExtraPhrasing.text == text)
+        select(ExtraPhrasing).where(
+            col(ExtraPhrasing.entry_id) == entry_id, col(ExtraPhrasing.text) == text
+        )
     )
     phrasing = found.scalars().first()
     if phrasing is None:
