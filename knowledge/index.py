@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from knowledge.base import KnowledgeBase
 from knowledge.features import features
+from knowledge.homophones import HomophoneFixer
 from knowledge.normaliser import normalise
 from knowledge.synonyms import SynonymTable
 
@@ -50,12 +51,14 @@ class Index:
         default_factory=lambda: np.zeros(0, dtype=np.int32)
     )
     vocabulary: frozenset[str] = frozenset()
+    homophones: HomophoneFixer | None = None
     _pending: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, synonyms: SynonymTable) -> Index:
         """Index every phrasing (Chinese and English) and the keywords of every entry."""
         index = cls(synonyms=synonyms, entry_ids=[e.id for e in kb.entries])
+        index.homophones = HomophoneFixer(_correctable_terms(kb, synonyms))
         entry_features: list[set[str]] = []
         for number, entry in enumerate(kb.entries):
             own: set[str] = set()
@@ -71,8 +74,11 @@ class Index:
         return index
 
     def prepare(self, text: str) -> str:
-        """Normalise and expand a text the way the index was built."""
-        return self.synonyms.expand(normalise(text))
+        """Normalise, correct homophone typos and expand a text the way the index was built."""
+        text = normalise(text)
+        if self.homophones is not None:
+            text = self.homophones.fix(text)
+        return self.synonyms.expand(text)
 
     def _add(self, entry: int, lang: str, text: str) -> set[str]:
         prepared = self.prepare(text)
@@ -120,3 +126,10 @@ class Index:
                 self.entry_postings[feature] = entries
                 self.idf[feature] = self._idf(len(entries))
         self._refresh_phrasings()
+
+
+def _correctable_terms(kb: KnowledgeBase, synonyms: SynonymTable) -> set[str]:
+    """Chinese domain terms and entry keywords: the words a homophone typo is corrected to."""
+    terms = {v for v, term in synonyms.canonical.items() if term in synonyms.domain}
+    terms |= {normalise(k) for entry in kb.entries for k in entry.keywords}
+    return {t for t in terms if t and all("\u3400" <= ch <= "\u9fff" for ch in t)}

@@ -15,20 +15,21 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from knowledge import features, index, language, normaliser, synonyms
+from knowledge import features, homophones, index, language, normaliser, synonyms
 from knowledge.base import KnowledgeBase
 from knowledge.index import Index
 from knowledge.synonyms import SynonymTable
 
 __all__ = ["cached_index"]
 
-_SOURCES = (features, index, language, normaliser, synonyms)
+_SOURCES = (features, homophones, index, language, normaliser, synonyms)
 
 
 def _key(kb: KnowledgeBase, table: SynonymTable) -> str:
     digest = hashlib.sha256()
     for module in _SOURCES:
         digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(homophones.READINGS_FILE.read_bytes())
     content = [(e.id, dict(e.questions), e.keywords) for e in kb.entries]
     digest.update(json.dumps(content, ensure_ascii=False).encode())
     digest.update(json.dumps(sorted(table.canonical.items()), ensure_ascii=False).encode())
