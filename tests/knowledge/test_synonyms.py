@@ -17,6 +17,10 @@ from knowledge.synonyms import build_table, load_synonyms
         ("环保税怎么算", "环境保护税怎么算"),
         ("一般固废台帐", "一般工业固体废物台账"),
         ("vocs治理", "挥发性有机物治理"),
+        # English wordings of validity and of the quarterly tax period meet the Chinese phrasings.
+        ("is the permit still good for a year", "is the permit still 有效期 a year"),
+        ("do we pay it every quarter", "do we pay it 按季"),
+        ("环保税每个季度交一次", "环境保护税按季交一次"),
     ],
 )
 def test_abbreviations_expand_to_canonical_terms(question: str, expanded: str) -> None:
