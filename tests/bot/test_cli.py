@@ -1,0 +1,156 @@
+"""The bot's command line: ``chat`` driven by piped input, ``run`` without a token, ``invite create``."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.models import Invite
+from tests.bot.conftest import World
+
+HANDINHAND = Path(sys.executable).with_name("handinhand")
+
+
+def _run(
+    args: list[str], db_url: str, cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HANDINHAND_DATABASE_URL": db_url}
+    env.pop("HANDINHAND_TELEGRAM_TOKEN", None)
+    return subprocess.run(
+        [str(HANDINHAND), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def _url(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One demo database for the chat tests (loading the demo takes a few seconds)."""
+    path = tmp_path_factory.mktemp("chat") / "demo.db"
+    return f"sqlite:///{path}"
+
+
+def test_chat_as_manager_works_with_piped_input(demo_db: str, tmp_path: Path) -> None:
+    result = _run(
+        ["chat", "--as", "manager", "--db", demo_db],
+        demo_db,
+        tmp_path,
+        "你好\n/items\n1\n/whoami\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "you> /items" in out
+    assert "整改完成率" in out
+    assert "[1] #" in out, "buttons are numbered choices"
+    assert "措施" in out, "typing 1 pressed the first item's button"
+    assert "小手企业负责人" in out
+    assert "<b>" not in out, "HTML is rendered as plain text"
+
+
+def test_chat_as_mentor_and_guest(demo_db: str, tmp_path: Path) -> None:
+    mentor = _run(["chat", "--as", "mentor", "--db", demo_db], demo_db, tmp_path, "/mine\n")
+    assert "您帮扶的小手企业" in mentor.stdout, mentor.stderr
+    guest = _run(["chat", "--as", "guest", "--db", demo_db], demo_db, tmp_path, "/items\n")
+    assert "需要先绑定" in guest.stdout, guest.stderr
+
+
+def test_run_without_a_token_explains_and_falls_back_to_the_terminal(
+    demo_db: str, tmp_path: Path
+) -> None:
+    result = _run(["run"], demo_db, tmp_path, "/whoami\n")
+    assert result.returncode == 0, result.stderr
+    assert "No Telegram token configured" in result.stderr
+    assert "小手企业负责人" in result.stdout
+
+
+def test_invite_create_prints_code_and_deep_link(
+    world: World,
+    sqlite_engine: AsyncEngine,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    result = _run(
+        ["invite", "create", "--role", "manager", "--enterprise", str(world.small_a.id)],
+        _url(sqlite_engine),
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    name, code, link = result.stdout.strip().split("\t")
+    assert (
+        name == "甲小手厂" and link.endswith(f"?start={code}") and link.startswith("https://t.me/")
+    )
+
+
+def test_invite_create_in_bulk_from_csv_is_all_or_nothing(
+    world: World,
+    sqlite_engine: AsyncEngine,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "good.csv"
+    with good.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["enterprise_id"])
+        writer.writerows([[world.small_a.id], [world.small_b.id]])
+    result = _run(
+        ["invite", "create", "--role", "manager", "--csv", str(good)], _url(sqlite_engine), tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 2
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"enterprise_id\n{world.small_a.id}\n{world.big.id}\n99999\n", encoding="utf-8")
+    result = _run(
+        ["invite", "create", "--role", "manager", "--csv", str(bad)], _url(sqlite_engine), tmp_path
+    )
+    assert result.returncode == 1
+    assert (
+        "line 3" in result.stderr
+        and "big hand" in result.stderr
+        and "line 4: no such enterprise" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+async def test_invite_codes_are_stored_hashed(
+    world: World,
+    sqlite_engine: AsyncEngine,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    result = _run(["invite", "create", "--role", "bureau"], _url(sqlite_engine), tmp_path)
+    code = result.stdout.strip().split("\t")[1]
+    async with sqlite_session_factory() as session:
+        stored = list((await session.execute(select(Invite.code_hash))).scalars())
+    assert stored and code not in stored
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["invite", "create", "--role", "manager"],
+        ["invite", "create", "--role", "bureau", "--enterprise", "1"],
+        ["invite", "create", "--role", "boss"],
+    ],
+)
+def test_invite_usage_errors_exit_2(
+    sqlite_engine: AsyncEngine, tmp_path: Path, args: list[str]
+) -> None:
+    result = _run(args, _url(sqlite_engine), tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
