@@ -1,4 +1,4 @@
-"""The bot's command line: ``chat`` driven by piped input, ``run`` without a token, ``invite create``."""
+"""The bot's CLI: ``chat`` driven by piped input, ``run`` without a token, ``invite create``."""
 
 from __future__ import annotations
 
