@@ -49,6 +49,13 @@ class HomophoneFixer:
                 # Two terms that sound the same: a typo could mean either, so correct to neither.
                 by_sound[key] = term if by_sound.get(key, term) == term else None
         self.by_sound = {key: term for key, term in by_sound.items() if term is not None}
+        # Term lengths by the sound of their first two characters, longest first: most positions
+        # of a text start no term at all and cost one dictionary probe. Every term counts, so a
+        # correctly spelled term is never broken by a correction inside it.
+        lengths: dict[tuple[str, ...], set[int]] = {}
+        for key in by_sound:
+            lengths.setdefault(key[:2], set()).add(len(key))
+        self._lengths = {start: sorted(ls, reverse=True) for start, ls in lengths.items()}
 
     def _key(self, text: str) -> tuple[str, ...] | None:
         key = tuple(self.sounds.get(ch, "") for ch in text)
@@ -56,12 +63,11 @@ class HomophoneFixer:
 
     def fix(self, text: str) -> str:
         """Replace homophone misspellings of known terms in an already normalised text."""
-        if not self.by_sound:
-            return text
+        sounds = [self.sounds.get(ch, "") for ch in text]
         out: list[str] = []
         i, size = 0, len(text)
         while i < size:
-            replaced = self._fix_at(text, i)
+            replaced = self._fix_at(text, sounds, i)
             if replaced is None:
                 out.append(text[i])
                 i += 1
@@ -70,13 +76,15 @@ class HomophoneFixer:
                 i += replaced[1]
         return "".join(out)
 
-    def _fix_at(self, text: str, i: int) -> tuple[str, int] | None:
+    def _fix_at(self, text: str, sounds: list[str], i: int) -> tuple[str, int] | None:
         """The term spelled (or misspelled) at ``i`` and its length, longest first."""
-        for length in range(min(_LONGEST, len(text) - i), 1, -1):
+        for length in self._lengths.get(tuple(sounds[i : i + 2]), ()):
             window = text[i : i + length]
+            if len(window) < length:
+                continue
             if window in self.terms:
                 return window, length
-            term = self.by_sound.get(self._key(window) or ())
+            term = self.by_sound.get(tuple(sounds[i : i + length]))
             if term is not None and sum(a != b for a, b in zip(term, window, strict=True)) == 1:
                 return term, length
         return None

@@ -42,7 +42,9 @@ SUBCATEGORIES: tuple[SubCategory, ...] = (
     SubCategory("staffing", "system", "环保机构与人员", "Organisation and staff"),
     SubCategory("records", "system", "环保台账与档案", "Ledgers and records"),
     SubCategory("training", "system", "环保培训", "Training"),
-    SubCategory("monitoring_disclosure", "system", "自行监测与信息公开", "Self-monitoring and disclosure"),
+    SubCategory(
+        "monitoring_disclosure", "system", "自行监测与信息公开", "Self-monitoring and disclosure"
+    ),
     SubCategory("wastewater", "pollution", "废水", "Wastewater"),
     SubCategory("air", "pollution", "废气（含VOCs）", "Waste gas (incl. VOCs)"),
     SubCategory("solid_waste", "pollution", "一般工业固体废物", "General industrial solid waste"),
