@@ -56,3 +56,16 @@ def test_real_questions_reach_their_subcategory(
     outcome = Matcher(real_kb).ask(question)
     assert outcome.entry is not None
     assert outcome.entry.subcategory == subcategory
+
+
+def test_homophone_typo_in_permit_term_reaches_renewal_entry(real_kb: KnowledgeBase) -> None:
+    outcome = Matcher(real_kb).ask("排污正快过期了 提前几天申请延续")
+    assert outcome.status == "answered"
+    assert outcome.entry is not None and outcome.entry.id == "permit-validity-and-renewal"
+
+
+def test_broad_held_out_set_has_every_subcategory_and_a_parity_split() -> None:
+    cases = load_cases(Path(__file__).parent / "fixtures" / "held_out_broad.yaml")
+    topics = {c.topic for c in cases}
+    assert {s.id for s in SUBCATEGORIES} | {"programme", "out_of_scope", "uncovered"} <= topics
+    assert len(cases) >= 150
