@@ -15,15 +15,15 @@ from bot.context import BotContext
 from bot.replies import respond
 from bot.texts import text
 
-__all__ = ["TIMEOUT", "cancel", "conversation"]
+__all__ = ["TIMEOUT", "cancel", "conversation", "draft_of", "end_draft", "start_draft"]
 
 TIMEOUT = timedelta(minutes=30)
+_DRAFT = "draft"
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel: stop whatever the bot was waiting for."""
-    if context.user_data is not None:
-        context.user_data.pop("draft", None)
+    end_draft(context)
     await respond(update, context.bot, text(context.member.lang, "conversation.cancelled"))
     return ConversationHandler.END
 
@@ -49,3 +49,21 @@ def conversation(
             name=name,
             allow_reentry=True,
         )
+
+
+def start_draft(context: BotContext, **values: Any) -> dict[str, Any]:
+    """Begin the conversation's draft (what the person has typed so far; it is not durable)."""
+    draft = dict(values)
+    if context.user_data is not None:
+        context.user_data[_DRAFT] = draft
+    return draft
+
+
+def draft_of(context: BotContext) -> dict[str, Any] | None:
+    """The draft of the conversation in progress, if any."""
+    return (context.user_data or {}).get(_DRAFT)
+
+
+def end_draft(context: BotContext) -> dict[str, Any] | None:
+    """Forget the draft (the conversation is over); returns it."""
+    return (context.user_data or {}).pop(_DRAFT, None)

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot import callbacks
 from bot.access import Refused, require_role
 from bot.context import BotContext
-from bot.conversations import conversation
+from bot.conversations import conversation, end_draft, start_draft
 from bot.html import escape
 from bot.replies import pressed_ids, respond, send
 from bot.texts import language_of, text
@@ -20,7 +20,6 @@ from storage.repositories import people, questions
 __all__ = ["build_handler", "send_answer", "start_answer"]
 
 AWAITING_ANSWER = 1
-_QUESTION_KEY = "answering_question"
 
 
 async def start_answer(update: Update, context: BotContext) -> int:
@@ -31,8 +30,7 @@ async def start_answer(update: Update, context: BotContext) -> int:
         logged = await questions.get_question(session=session, question_id=question_id)
     if logged.forwarded_to != person_id:
         raise Refused(context.member, f"answer question {question_id}")
-    if context.user_data is not None:
-        context.user_data[_QUESTION_KEY] = question_id
+    start_draft(context, question_id=question_id)
     reply = text(context.member.lang, "reply.prompt", question=escape(logged.text))
     await respond(update, context.bot, reply)
     return AWAITING_ANSWER
@@ -42,7 +40,7 @@ async def send_answer(update: Update, context: BotContext) -> int:
     """The answer text: store it on the question and deliver it to the asker."""
     message = update.effective_message
     member = context.member
-    question_id = (context.user_data or {}).get(_QUESTION_KEY)
+    question_id = (end_draft(context) or {}).get("question_id")
     if message is None or not message.text or question_id is None or member.person_id is None:
         return ConversationHandler.END
     async with context.services.unit_of_work() as session:

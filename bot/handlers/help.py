@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.access import Refused, require_enterprise, require_role
 from bot.context import BotContext
-from bot.conversations import conversation
+from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.gate import requires_role
 from bot.handlers.visit_hook import propose_visit
 from bot.html import escape
@@ -43,7 +43,6 @@ __all__ = [
 ]
 
 AWAITING_DESCRIPTION = 1
-_DRAFT = "draft"
 
 
 def help_button_texts() -> list[str]:
@@ -54,8 +53,7 @@ def help_button_texts() -> list[str]:
 async def start_request(update: Update, context: BotContext) -> int:
     """/helpme or the help button: ask for a description and photos."""
     require_role(context.member, Role.manager)
-    if context.user_data is not None:
-        context.user_data[_DRAFT] = {"text": "", "photos": []}
+    start_draft(context, text="", photos=[])
     await respond(update, context.bot, text(context.member.lang, "help.prompt"))
     return AWAITING_DESCRIPTION
 
@@ -63,7 +61,7 @@ async def start_request(update: Update, context: BotContext) -> int:
 async def collect(update: Update, context: BotContext) -> int:
     """Description text and photos, until /done."""
     message = update.effective_message
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     if message is None or draft is None:
         return ConversationHandler.END
     if message.photo:
@@ -89,7 +87,7 @@ async def send_request(update: Update, context: BotContext) -> int:
     """/done: record the request and send it to the mentors (and the bureau, when urgent)."""
     member = context.member
     person_id = require_role(member, Role.manager)
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     if draft is None:
         return ConversationHandler.END
     if not draft["text"]:
@@ -116,8 +114,7 @@ async def send_request(update: Update, context: BotContext) -> int:
         )
         mentors = await mentors_of(session, member.enterprise_id)
         bureau = await bureau_admins(session) if urgent or not mentors else []
-    if context.user_data is not None:
-        context.user_data.pop(_DRAFT, None)
+    end_draft(context)
     assert request.id is not None
     for person in [*mentors, *bureau]:
         assert person.chat_id is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot import callbacks
 from bot.access import require_enterprise, require_role
 from bot.context import BotContext
-from bot.conversations import conversation
+from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.html import escape
 from bot.recipients import managers_of
 from bot.replies import notify, pressed, pressed_ids, respond
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 AWAITING_SUBCATEGORY, AWAITING_FINDING, AWAITING_MEASURE, AWAITING_DEADLINE = range(4)
-_DRAFT = "draft"
+TextStep = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
 _REVIEWERS = (Role.mentor, Role.bureau)
 
 
@@ -52,8 +53,7 @@ async def start_item(update: Update, context: BotContext) -> int:
     require_role(context.member, *_REVIEWERS)
     async with context.services.unit_of_work() as session:
         await require_enterprise(session, context.member, enterprise_id)
-    if context.user_data is not None:
-        context.user_data[_DRAFT] = {"enterprise_id": enterprise_id}
+    start_draft(context, enterprise_id=enterprise_id)
     lang = context.member.lang
     rows = [
         [(s.en if lang == "en" else s.zh, callbacks.ITEM_ADD_SUBCATEGORY.encode(s.id))]
@@ -66,7 +66,7 @@ async def start_item(update: Update, context: BotContext) -> int:
 async def choose_subcategory(update: Update, context: BotContext) -> int:
     """The sub-category button."""
     (sub_id,) = await pressed(update, callbacks.ITEM_ADD_SUBCATEGORY)
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     if draft is None or str(sub_id) not in {s.value for s in SubCategory}:
         return ConversationHandler.END
     draft["sub"] = str(sub_id)
@@ -74,31 +74,29 @@ async def choose_subcategory(update: Update, context: BotContext) -> int:
     return AWAITING_FINDING
 
 
-async def take_finding(update: Update, context: BotContext) -> int:
-    """The finding, in the mentor's words."""
-    draft = (context.user_data or {}).get(_DRAFT)
-    message = update.effective_message
-    if draft is None or message is None or not message.text:
-        return ConversationHandler.END
-    draft["finding"] = message.text[:1000]
-    await respond(update, context.bot, text(context.member.lang, "additem.measure"))
-    return AWAITING_MEASURE
+def _take(field: str, next_key: str, next_state: int) -> TextStep:
+    """A step that stores the typed text as ``field`` and asks the next question."""
+
+    async def take(update: Update, context: BotContext) -> int:
+        draft = draft_of(context)
+        message = update.effective_message
+        if draft is None or message is None or not message.text:
+            return ConversationHandler.END
+        draft[field] = message.text[:1000]
+        await respond(update, context.bot, text(context.member.lang, next_key))
+        return next_state
+
+    take.__name__ = take.__qualname__ = f"take_{field}"
+    return take
 
 
-async def take_measure(update: Update, context: BotContext) -> int:
-    """The measure to take."""
-    draft = (context.user_data or {}).get(_DRAFT)
-    message = update.effective_message
-    if draft is None or message is None or not message.text:
-        return ConversationHandler.END
-    draft["measure"] = message.text[:1000]
-    await respond(update, context.bot, text(context.member.lang, "additem.deadline"))
-    return AWAITING_DEADLINE
+take_finding = _take("finding", "additem.measure", AWAITING_MEASURE)
+take_measure = _take("measure", "additem.deadline", AWAITING_DEADLINE)
 
 
 async def save_item(update: Update, context: BotContext) -> int:
     """The deadline: create the item and tell the small hand's managers."""
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     message = update.effective_message
     if draft is None or message is None or not message.text:
         return ConversationHandler.END
@@ -122,8 +120,7 @@ async def save_item(update: Update, context: BotContext) -> int:
             now=context.services.clock(),
         )
         managers = await managers_of(session, enterprise_id)
-    if context.user_data is not None:
-        context.user_data.pop(_DRAFT, None)
+    end_draft(context)
     await respond(
         update, context.bot, text(member.lang, "additem.saved", id=item.id, due=due.isoformat())
     )

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot import callbacks
 from bot.access import require_role
 from bot.context import BotContext
-from bot.conversations import conversation
+from bot.conversations import conversation, end_draft, start_draft
 from bot.handlers.items import item_buttons, load_visible_item, render_item
 from bot.html import escape
 from bot.recipients import managers_of
@@ -24,7 +24,6 @@ from storage.repositories import items
 __all__ = ["build_handler", "return_item", "start_return", "verify_item"]
 
 AWAITING_COMMENT = 1
-_DRAFT = "draft"
 _REVIEWERS = (Role.mentor, Role.bureau)
 
 
@@ -79,8 +78,7 @@ async def start_return(update: Update, context: BotContext) -> int:
         status = text(lang, f"status.{item.status.value}")
         await respond(update, context.bot, text(lang, "item.wrong_status", status=status))
         return ConversationHandler.END
-    if context.user_data is not None:
-        context.user_data[_DRAFT] = {"item_id": item_id}
+    start_draft(context, item_id=item_id)
     await respond(
         update, context.bot, text(context.member.lang, "review.comment_prompt", id=item_id)
     )
@@ -90,7 +88,7 @@ async def start_return(update: Update, context: BotContext) -> int:
 async def return_item(update: Update, context: BotContext) -> int:
     """The comment: the item goes back to the manager with it."""
     message = update.effective_message
-    draft = (context.user_data or {}).pop(_DRAFT, None)
+    draft = end_draft(context)
     if message is None or not message.text or draft is None:
         return ConversationHandler.END
     comment = message.text[:2000]

@@ -16,7 +16,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.access import require_role
 from bot.context import BotContext
-from bot.conversations import conversation
+from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.handlers.items import SUBMITTABLE, load_visible_item
 from bot.html import escape
 from bot.recipients import mentors_of
@@ -28,7 +28,6 @@ from storage.repositories import enterprises, items
 __all__ = ["add_evidence", "build_handler", "start_submission", "submit_item"]
 
 AWAITING_EVIDENCE = 1
-_DRAFT = "draft"
 
 
 async def start_submission(update: Update, context: BotContext) -> int:
@@ -45,8 +44,7 @@ async def start_submission(update: Update, context: BotContext) -> int:
         )
         await respond(update, context.bot, reply)
         return ConversationHandler.END
-    if context.user_data is not None:
-        context.user_data[_DRAFT] = {"item_id": item_id, "note": "", "files": []}
+    start_draft(context, item_id=item_id, note="", files=[])
     prompt = text(context.member.lang, "submit.prompt", id=item_id, finding=escape(item.finding))
     await respond(update, context.bot, prompt)
     return AWAITING_EVIDENCE
@@ -55,7 +53,7 @@ async def start_submission(update: Update, context: BotContext) -> int:
 async def add_evidence(update: Update, context: BotContext) -> int:
     """A note, photo or document for the draft submission."""
     message = update.effective_message
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     if message is None or draft is None:
         return ConversationHandler.END
     if message.photo:
@@ -74,7 +72,7 @@ async def submit_item(update: Update, context: BotContext) -> int:
     """/done: mark the item submitted with its evidence and tell the mentors at once."""
     member = context.member
     person_id = require_role(member, Role.manager)
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft = draft_of(context)
     if draft is None:
         return ConversationHandler.END
     if not draft["note"] and not draft["files"]:
@@ -111,8 +109,7 @@ async def submit_item(update: Update, context: BotContext) -> int:
             session=session, enterprise_id=item.enterprise_id
         )
         mentors = await mentors_of(session, item.enterprise_id)
-    if context.user_data is not None:
-        context.user_data.pop(_DRAFT, None)
+    end_draft(context)
     for mentor in mentors:
         assert mentor.chat_id is not None
         lang = language_of(mentor.language.value)

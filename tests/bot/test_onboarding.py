@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import preferences
 from bot.app import build_application, running
 from bot.recording import RecordingRequest
 from bot.services import Services
@@ -135,7 +136,9 @@ async def test_settings_toggle_is_stored_on_the_person(
     person = await _person(sqlite_session_factory, who.user_id)
     assert person is not None
     assert person.preferences["digest"] is False
-    assert person.preferences["digest_time"] == "09:00"
+    times = preferences.CHOICES["digest_time"]
+    default = preferences.DEFAULTS["digest_time"]
+    assert person.preferences["digest_time"] == times[(times.index(default) + 1) % len(times)]
     assert any(c.method == "editMessageText" for c in calls)
 
 
