@@ -29,7 +29,8 @@ class ChatRole(StrEnum):
 def _settings(**overrides: object) -> Settings:
     """Settings from the environment, with the command line's options on top (validated)."""
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(**given)  # type: ignore[arg-type]  # validated by pydantic, not mypy
     except ValidationError as exc:
         typer.echo(f"Invalid settings: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -11,6 +11,7 @@ from bot.context import BotContext
 from bot.rendering import render_entry
 from bot.replies import pressed, respond
 from bot.texts import text
+from knowledge.language import Lang
 from knowledge.taxonomy import CATEGORIES, PROGRAMME, SUBCATEGORIES
 
 __all__ = ["HANDLERS", "browse_topics", "open_category", "open_entry", "open_subcategory"]
@@ -60,7 +61,7 @@ async def open_subcategory(update: Update, context: BotContext) -> None:
     sub = next((s for s in (*SUBCATEGORIES, PROGRAMME) if s.id == sub_id), None)
     if sub is None:
         raise Refused(context.member, f"unknown sub-category {sub_id}")
-    entry_lang = "en" if lang == "en" else "zh"
+    entry_lang: Lang = "en" if lang == "en" else "zh"
     rows = [
         [(entry.title_for(entry_lang), callbacks.TOPIC_ENTRY.encode(callbacks.entry_ref(entry.id)))]
         for entry in context.services.kb.by_subcategory(sub.id)

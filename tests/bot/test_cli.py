@@ -154,3 +154,19 @@ def test_invite_usage_errors_exit_2(
     result = _run(args, _url(sqlite_engine), tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_webhook_mode_needs_the_secret_token(sqlite_engine: AsyncEngine, tmp_path: Path) -> None:
+    env_url = _url(sqlite_engine)
+    env = {**os.environ, "HANDINHAND_DATABASE_URL": env_url, "HANDINHAND_TELEGRAM_TOKEN": "1:x"}
+    env.pop("HANDINHAND_WEBHOOK_SECRET", None)
+    result = subprocess.run(
+        [str(HANDINHAND), "run", "--webhook-url", "https://bot.example.org/hook"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "HANDINHAND_WEBHOOK_SECRET" in result.stderr
