@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
-from knowledge import Entry, KnowledgeBase, Matcher
+from bot.services import Services
+from knowledge import Entry, KnowledgeBase, Matcher, Outcome
 from storage.enums import Feedback, QuestionOutcome
 from storage.models import QuestionLog
 from tests.bot.conftest import World
@@ -178,3 +179,29 @@ async def test_topics_browse_categories_subcategories_entries(
     entry = knowledge_base.by_subcategory("eia")[0]
     calls = await bot.press(who, callbacks.TOPIC_ENTRY.encode(callbacks.entry_ref(entry.id)))
     assert ("依据" if sender == "guest" else "Legal basis") in texts(calls)
+
+
+async def test_a_long_answer_arrives_in_parts_under_the_limit_with_buttons_on_the_last(
+    bot: BotHarness, world: World, answerable: Entry
+) -> None:
+    long_answer = "短答案\n" + "\n".join(f"第{n}条细节：<依据> & 说明" * 3 for n in range(300))
+
+    class LongMatcher(Matcher):
+        def ask(self, text: str) -> Outcome:
+            return Outcome(
+                "answered",
+                "zh",
+                entry=answerable,
+                score=99.0,
+                answer=long_answer,
+                citation="《法》",
+            )
+
+    services: Services = bot.app.bot_data.services  # type: ignore[assignment]
+    services.matcher = LongMatcher(services.kb)
+    calls = [c for c in await bot.send(world.manager_a, "任何问题") if c.method == "sendMessage"]
+    assert len(calls) > 1
+    assert all(len(c.text) <= 4096 for c in calls)
+    assert [bool(c.buttons) for c in calls] == [False] * (len(calls) - 1) + [True]
+    assert all(c.text.count("<b>") == c.text.count("</b>") for c in calls)
+    assert "&lt;依据&gt; &amp; 说明" in calls[0].text
