@@ -30,12 +30,19 @@ from bot.handlers import (
     onboarding,
     refusals,
     topics,
+    visit_booking,
+    visit_outcomes,
+    visits,
 )
 from bot.menus import set_default_menus
+from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
+from scheduler.clock import CallableClock
+from scheduler.config import ReminderConfig
+from scheduler.service import ReminderService
 
-__all__ = ["OFFLINE_TOKEN", "build_application", "running"]
+__all__ = ["OFFLINE_TOKEN", "build_application", "running", "start_reminders"]
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
@@ -77,12 +84,16 @@ def build_application(
             item_review.build_handler(),
             item_creation.build_handler(),
             help.build_handler(),
+            visit_booking.build_handler(),
+            visit_outcomes.build_handler(),
             *onboarding.HANDLERS,
             *topics.HANDLERS,
             *items.HANDLERS,
             *item_review.HANDLERS,
             *mentees.HANDLERS,
             *help.HANDLERS,
+            *visit_booking.HANDLERS,
+            *visits.HANDLERS,
             *ask.HANDLERS,
             ask.QUESTION_HANDLER,
             *refusals.HANDLERS,
@@ -97,11 +108,34 @@ async def _post_init(application: BotApplication) -> None:
     assert services is not None
     await services.open()
     await set_default_menus(application.bot)
+    if services.start_reminders:
+        await start_reminders(application)
+
+
+async def start_reminders(application: BotApplication, *, run_scheduler: bool = True) -> None:
+    """Build the reminder scheduler on the opened services and start it (re-armed from rows).
+
+    ``run_scheduler=False`` arms the jobs without starting APScheduler's loop (tests run the jobs
+    themselves on a controllable clock).
+    """
+    services = application.bot_data.services
+    assert services is not None and services.session_factory is not None
+    notifier = services.notifier or TelegramNotifier(application.bot, services)
+    services.reminders = ReminderService(
+        services.session_factory,
+        notifier,
+        ReminderConfig(timezone=services.settings.tz),
+        clock=CallableClock(services.clock),
+    )
+    await services.reminders.start(run_scheduler=run_scheduler)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
     services = application.bot_data.services
     if services is not None:
+        if services.reminders is not None:
+            await services.reminders.shutdown()
+            services.reminders = None
         await services.close()
 
 

@@ -159,6 +159,77 @@ ALL_FORMATS: tuple[CallbackFormat, ...] = (
 ITEM_ADD_SUBCATEGORY = CallbackFormat("ias", ("word",))  # sub-category id, while adding an item
 ALL_FORMATS = (*ALL_FORMATS, ITEM_ADD_SUBCATEGORY)
 
+# Visits (bot/handlers/visit*.py). Pickers carry their choices so far, so a picker message works
+# after a restart; times are local wall-clock numbers (day 20260601, start 202606011430);
+# purpose and phase are indexes into `bot.handlers.visits.PURPOSES` / `PHASES` (append-only).
+VISIT_HAND = CallbackFormat("vh", ("int",))  # small hand id
+VISIT_DAY = CallbackFormat("vd", ("int", "int"))  # small hand id, day
+VISIT_TIME = CallbackFormat("vt", ("int", "int"))  # small hand id, start
+VISIT_PURPOSE = CallbackFormat("vu", ("int", "int", "int"))  # ..., purpose index
+VISIT_BOOK = CallbackFormat("vb", ("int", "int", "int", "int"))  # ..., phase index
+VISIT_CONFIRM = CallbackFormat("vc", ("int",))  # visit id
+VISIT_MOVE = CallbackFormat("vm", ("int",))  # visit id: pick a new day
+VISIT_MOVE_DAY = CallbackFormat("vmd", ("int", "int"))  # visit id, day
+VISIT_MOVE_TIME = CallbackFormat("vmt", ("int", "int"))  # visit id, start: then the reason
+VISIT_CANCEL = CallbackFormat("vx", ("int",))  # visit id: then the reason
+VISIT_ICS = CallbackFormat("vi", ("int",))  # visit id
+VISIT_OUTCOME = CallbackFormat("vr", ("int",))  # visit id: the after-visit dialogue
+VISIT_VERIFIED = CallbackFormat("vv", ("int",))  # item id, toggled in the dialogue
+VISIT_ITEMS_DONE = CallbackFormat("vn")
+VISIT_FINDING_SUB = CallbackFormat("vfs", ("word",))  # sub-category of a new finding
+ALL_FORMATS = (
+    *ALL_FORMATS,
+    VISIT_HAND,
+    VISIT_DAY,
+    VISIT_TIME,
+    VISIT_PURPOSE,
+    VISIT_BOOK,
+    VISIT_CONFIRM,
+    VISIT_MOVE,
+    VISIT_MOVE_DAY,
+    VISIT_MOVE_TIME,
+    VISIT_CANCEL,
+    VISIT_ICS,
+    VISIT_OUTCOME,
+    VISIT_VERIFIED,
+    VISIT_ITEMS_DONE,
+    VISIT_FINDING_SUB,
+)
+
+
+# The bureau's desk (bot/handlers/broadcast.py, curation.py). BROADCAST_ACK's format is also
+# built by `scheduler.outbox.default_ack_data`: keep the two in step. Audience values are ids
+# (round, big hand) or indexes into the lists the picker showed (towns, industries, roles, phases).
+BROADCAST_ACK = CallbackFormat("ba", ("int",))  # broadcast id: "收到 / Acknowledged"
+BROADCAST_FILTER = CallbackFormat("bf", ("word",))  # audience criterion to pick a value for
+BROADCAST_VALUE = CallbackFormat("bv", ("word", "int"))  # criterion, value id or index
+BROADCAST_PREVIEW = CallbackFormat("bp")
+BROADCAST_ACK_TOGGLE = CallbackFormat("bq")
+BROADCAST_SEND = CallbackFormat("bs")  # the explicit confirmation: send now
+BROADCAST_SCHEDULE = CallbackFormat("bt")  # then the time as text
+BROADCAST_STOP = CallbackFormat("bx", ("int",))  # broadcast id: cancel while sending
+BROADCAST_REPORT = CallbackFormat("br", ("int",))  # broadcast id: who acknowledged
+CURATE_LINK = CallbackFormat("cl", ("int",))  # question id: pick an entry
+CURATE_ENTRY = CallbackFormat("ce", ("int", "word"))  # question id, entry ref
+CURATE_DRAFT = CallbackFormat("cd", ("int",))  # question id: then the answer as text
+CURATE_REVIEWED = CallbackFormat("cr", ("int",))  # question id
+ALL_FORMATS = (
+    *ALL_FORMATS,
+    BROADCAST_ACK,
+    BROADCAST_FILTER,
+    BROADCAST_VALUE,
+    BROADCAST_PREVIEW,
+    BROADCAST_ACK_TOGGLE,
+    BROADCAST_SEND,
+    BROADCAST_SCHEDULE,
+    BROADCAST_STOP,
+    BROADCAST_REPORT,
+    CURATE_LINK,
+    CURATE_ENTRY,
+    CURATE_DRAFT,
+    CURATE_REVIEWED,
+)
+
 
 def entry_ref(entry_id: str) -> str:
     """A 10-character reference to a knowledge-base entry for callback data.

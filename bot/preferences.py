@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scheduler.preferences import NotificationPrefs
+
 __all__ = ["CHOICES", "DEFAULTS", "SWITCHES", "effective", "toggled"]
 
 SWITCHES: tuple[str, ...] = ("digest", "visit_reminders", "calendar")
@@ -18,7 +20,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(SWITCHES, True),
-    "digest_time": "08:30",
+    # One source of truth for the default: what the scheduler assumes when nothing is stored.
+    "digest_time": f"{NotificationPrefs().digest_time:%H:%M}",
     "quiet_hours": "22:00-07:00",
 }
 

@@ -20,6 +20,8 @@ from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
+from scheduler.notifier import Notifier
+from scheduler.service import ReminderService
 from storage.db import create_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import utcnow
@@ -47,6 +49,13 @@ class Services:
     knowledge: KnowledgeBase | None = None
     matcher: Matcher | None = None
     upgrade_database: bool = True
+    # The reminder scheduler (`bot.app.start_reminders`): started in post_init unless
+    # ``start_reminders`` is False (the terminal starts it once its demo data is loaded; tests
+    # start it with ``run_scheduler=False`` and run the jobs on their own clock). ``notifier``
+    # replaces the Telegram notifier (the terminal's).
+    start_reminders: bool = True
+    notifier: Notifier | None = None
+    reminders: ReminderService | None = None
     _engine: AsyncEngine | None = field(default=None, init=False, repr=False)
 
     async def open(self) -> None:

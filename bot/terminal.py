@@ -19,8 +19,9 @@ from typing import Any, TextIO
 
 from telegram import Update
 
-from bot.app import BotApplication, build_application, running
+from bot.app import BotApplication, build_application, running, start_reminders
 from bot.html import to_plain_text
+from bot.notifier import TelegramNotifier, TerminalNotifier
 from bot.recording import ApiCall, RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
@@ -98,14 +99,19 @@ async def run_chat(
         stdout.write(line)
         stdout.flush()
 
-    services = Services(settings)
+    # Reminders start once the demo data is there and we know whom we play (see TerminalNotifier).
+    services = Services(settings, start_reminders=False)
     terminal = TerminalChat(Sender(GUEST_ID), write)
     request = RecordingRequest(bot_username=settings.bot_username, on_call=terminal.show)
     app: BotApplication = build_application(settings, services, request=request)
+    notifier = TerminalNotifier(TelegramNotifier(app.bot, services))
+    services.notifier = notifier
     factory = UpdateFactory()
     interactive = stdin.isatty()
     async with running(app):
         terminal.me, terminal.names = await _demo_sender(services, role)
+        notifier.chat_id = terminal.me.user_id
+        await start_reminders(app)
         write(f"HandInHand terminal chat as {role} ({terminal.me.first_name}). ")
         write("Type a question or a /command; a number presses a button; :quit leaves.\n")
         while True:

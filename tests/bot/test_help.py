@@ -78,18 +78,6 @@ async def test_urgent_request_starts_with_first_steps_and_tells_the_bureau(
     assert request.urgent
 
 
-async def test_propose_visit_records_the_state_and_says_booking_is_not_there_yet(
-    bot: BotHarness, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
-) -> None:
-    await bot.send(world.manager_a, "/helpme")
-    await bot.send(world.manager_a, "请来现场看看废气收集")
-    calls = await bot.send(world.manager_a, "/done")
-    calls = await bot.press(world.mentor, button(calls, "hv:", world.mentor.user_id))
-    assert "尚未上线" in texts(calls, world.mentor.user_id)
-    assert "计划上门走访" in texts(calls, world.manager_a.user_id)
-    assert (await _requests(sqlite_session_factory))[0].status is HelpStatus.visit_proposed
-
-
 async def test_another_companys_mentor_cannot_acknowledge(
     bot: BotHarness, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
 ) -> None:

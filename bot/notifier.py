@@ -1,0 +1,195 @@
+"""The scheduler's `Notifier`, implemented for Telegram and for the terminal chat.
+
+`TelegramNotifier` renders a `Notice` from the message catalogs in the recipient's language
+(values escaped; a compliance-calendar notice gets its knowledge-base entry's short answer and
+citation), sends it with its buttons and media, and reports what happened instead of raising:
+
+    Forbidden, BadRequest "chat not found", no chat id  -> blocked (never retried)
+    RetryAfter                                          -> retry_after (seconds to wait)
+    NetworkError / TimedOut                             -> failed, retryable
+    any other TelegramError                             -> failed
+
+`TerminalNotifier` wraps it for ``handinhand chat``: only notices to the person being played
+reach the terminal; everyone else's are recorded as sent to a silent sink (see its docstring).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from telegram import InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import callbacks
+from bot.html import escape, split_message
+from bot.replies import keyboard
+from bot.texts import language_of, text
+from knowledge.base import KnowledgeBase
+from scheduler.notifier import Notice, Recipient, SendResult, SendStatus
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+__all__ = ["TelegramNotifier", "TerminalNotifier", "render_notice"]
+
+log = logging.getLogger(__name__)
+
+
+def _label(lang: str, key: str, fallback: str) -> str:
+    try:
+        return text(lang, key)
+    except KeyError:
+        return fallback
+
+
+def _entry_summary(kb: KnowledgeBase | None, entry_id: str, lang: str) -> str:
+    """The entry's short answer (its first line) and legal basis, or "—" if it is gone."""
+    if kb is None:
+        return "—"
+    try:
+        entry = kb.get(entry_id)
+    except KeyError:
+        log.warning("calendar notice names unknown knowledge-base entry %r", entry_id)
+        return "—"
+    entry_lang = "en" if lang == "en" else "zh"
+    short = entry.answer_for(entry_lang).partition("\n")[0]
+    return f"<b>{escape(short)}</b>\n<i>{escape(entry.citation_for(entry_lang))}</i>"
+
+
+def render_notice(notice: Notice, lang: str, kb: KnowledgeBase | None) -> str:
+    """The notice as Telegram HTML in ``lang``: values escaped, enum values translated.
+
+    Catalog texts use only the placeholders they need, so values a notice carries for other
+    purposes (ids, counts) are simply ignored.
+    """
+    raw: Mapping[str, object] = notice.values
+    values: dict[str, object] = {key: escape(str(value)) for key, value in raw.items()}
+    if "purpose" in raw:
+        values["purpose"] = _label(lang, f"visits.purpose.{raw['purpose']}", str(values["purpose"]))
+    if "phase" in raw:
+        values["phase"] = _label(lang, f"visits.phase.{raw['phase']}", str(values["phase"]))
+    if "rule" in raw:
+        values["rule"] = _label(lang, f"visits.rule.{raw['rule']}", str(values["rule"]))
+    if "entry_id" in raw:
+        values["entry"] = _entry_summary(kb, str(raw["entry_id"]), lang)
+    return text(lang, notice.key, **values)
+
+
+def _buttons(notice: Notice, lang: str) -> list[list[tuple[str, str]]]:
+    rows = [
+        [
+            (
+                text(lang, b.label_key, **{k: escape(str(v)) for k, v in b.label_values.items()}),
+                b.callback_data,
+            )
+        ]
+        for b in notice.buttons
+    ]
+    entry_id = notice.values.get("entry_id")
+    if entry_id:  # a calendar notice: open the whole entry in one tap
+        ref = callbacks.entry_ref(str(entry_id))
+        rows.append([(text(lang, "visits.open_entry"), callbacks.TOPIC_ENTRY.encode(ref))])
+    return rows
+
+
+def _seconds(error: RetryAfter) -> float:
+    # PTB 22 deprecates reading the delay as an int; accept whichever form this version gives.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramNotifier:
+    """Sends notices through the bot.
+
+    Args:
+        bot: the application's bot (any Bot API server, or the recording request).
+        services: where the knowledge base is found once it is loaded (``post_init``).
+    """
+
+    def __init__(self, bot: ExtBot[None], services: Services | None = None) -> None:
+        self.bot = bot
+        self.services = services
+
+    async def send(self, recipient: Recipient, notice: Notice) -> SendResult:
+        """Render and send one notice; delivery problems are reported, never raised."""
+        if recipient.chat_id is None:
+            return SendResult(SendStatus.blocked, error="no chat: never pressed Start")
+        lang = language_of(recipient.lang)
+        kb = self.services.knowledge if self.services is not None else None
+        try:
+            return SendResult(
+                SendStatus.sent, message_id=await self._send(recipient, notice, lang, kb)
+            )
+        except Forbidden as exc:
+            return SendResult(SendStatus.blocked, error=str(exc))
+        except RetryAfter as exc:
+            return SendResult(SendStatus.retry_after, retry_after=_seconds(exc), error=str(exc))
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                return SendResult(SendStatus.blocked, error=str(exc))
+            return SendResult(SendStatus.failed, error=str(exc))
+        except NetworkError as exc:  # includes TimedOut; BadRequest and Forbidden are caught above
+            return SendResult(SendStatus.failed, retryable=True, error=str(exc))
+        except TelegramError as exc:
+            return SendResult(SendStatus.failed, error=str(exc))
+
+    async def _send(
+        self, recipient: Recipient, notice: Notice, lang: str, kb: KnowledgeBase | None
+    ) -> int:
+        chat_id = recipient.chat_id
+        assert chat_id is not None
+        if notice.photo_file_id:
+            await self.bot.send_photo(chat_id, notice.photo_file_id)
+        if notice.document_file_id:
+            await self.bot.send_document(chat_id, notice.document_file_id)
+        parts = split_message(render_notice(notice, lang, kb))
+        markup = keyboard(_buttons(notice, lang))
+        message_id = 0
+        for index, part in enumerate(parts):
+            message = await self.bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if index == len(parts) - 1 else None,
+            )
+            message_id = message.message_id
+        if notice.attachment is not None:
+            attachment = notice.attachment
+            await self.bot.send_document(
+                chat_id, InputFile(attachment.content, filename=attachment.filename)
+            )
+        return message_id
+
+
+class TerminalNotifier:
+    """The terminal chat's notifier: one person's notices are shown, the rest go to a sink.
+
+    The demo programme has hundreds of managers and mentors, and the first daily round would
+    print a digest for each of them. In the terminal there is only one reader, the person being
+    played (``chat_id``): their notices go through the real Telegram notifier, so they are
+    rendered and printed like any message of the bot. Everyone else's are reported as sent
+    without being shown: the terminal is the only "Telegram" this demo database has, so they
+    are claimed and marked sent in the ledger like a delivery that nobody reads — which also
+    keeps them from being retried every tick. ``others`` counts them, for the curious.
+    """
+
+    def __init__(self, inner: TelegramNotifier, chat_id: int | None = None) -> None:
+        self.inner = inner
+        self.chat_id = chat_id
+        self.others = 0
+
+    async def send(self, recipient: Recipient, notice: Notice) -> SendResult:
+        """Show the played person's notices; report the others as sent to the sink."""
+        if self.chat_id is not None and recipient.chat_id == self.chat_id:
+            return await self.inner.send(recipient, notice)
+        self.others += 1
+        return SendResult(SendStatus.sent)
