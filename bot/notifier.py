@@ -32,6 +32,7 @@ from bot.html import escape, split_message
 from bot.replies import keyboard
 from bot.texts import language_of, text
 from knowledge.base import KnowledgeBase
+from knowledge.language import Lang
 from scheduler.notifier import Notice, Recipient, SendResult, SendStatus
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _entry_summary(kb: KnowledgeBase | None, entry_id: str, lang: str) -> str:
     except KeyError:
         log.warning("calendar notice names unknown knowledge-base entry %r", entry_id)
         return "—"
-    entry_lang = "en" if lang == "en" else "zh"
+    entry_lang: Lang = "en" if lang == "en" else "zh"
     short = entry.answer_for(entry_lang).partition("\n")[0]
     return f"<b>{escape(short)}</b>\n<i>{escape(entry.citation_for(entry_lang))}</i>"
 
