@@ -56,6 +56,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
+from knowledge.answer_type import missing_answer_type
 from knowledge.base import KnowledgeBase
 from knowledge.features import features
 from knowledge.index import Index
@@ -134,6 +135,8 @@ class Matcher:
         )
         # The same left-to-right scanner as the synonyms, over the (expanded) evidence terms.
         self._evidence = SynonymTable({term: term for term in evidence})
+        # What each entry's answer states, in both languages, for the answer-type check.
+        self._answers = [f"{e.answer['zh']}\n{e.answer['en'].casefold()}" for e in kb.entries]
 
     def add_phrasing(self, entry_id: str, text: str, lang: Lang) -> None:
         """Teach the matcher another way of asking for an entry; used from the next question on.
@@ -227,6 +230,7 @@ class Matcher:
             and first.score >= ANSWER_AT
             and first.score - runner_up >= MARGIN
             and self._asks_something(prepared)
+            and missing_answer_type(prepared, self._answers[first.entry]) is None
         ):
             return Outcome(
                 "answered",

@@ -1,0 +1,51 @@
+"""What kind of fact a question asks for, and whether an answer states a fact of that kind.
+
+A question that asks "how long / how often" or "how much does it cost" is only answered by an
+entry whose answer states a time or an amount of money. An entry that shares the question's other
+words (油烟净化器, 排污证) but says nothing of the kind would be a confident wrong answer
+(油烟净化器多久清洗一次 → the cooking-fume emission limits), so the matcher offers it as a choice
+instead. The checks run on normalised, synonym-expanded text (多久 → 多长时间, 费用 → 收费).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["missing_answer_type"]
+
+# Questions about a duration, a deadline or a frequency.
+_ASKS_TIME = re.compile(r"多长时间|how often|隔多|几年|多少年|几次|多少次|频次|频率|周期")
+# Answers stating one: "60日", "5个工作日", "3个月", "每年", "按日", "1次/日", "12 months".
+_STATES_TIME = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:个)?(?:工作日|日|天|年|月|周|小时|分钟|学时)"
+    r"|[每按](?:年|月|季|日|天|周|批|次)|次/|立即|随时|及时"
+    r"|\b(?:\d+|one|two|three|five|six|ten|twelve)\s*(?:working )?"
+    r"(?:days?|weeks?|months?|years?|hours?)\b"
+)
+# Questions about a price or a fee (fines are asked as 罚款 and answered in 元 anyway).
+_ASKS_COST = re.compile(r"多少钱|花多少|价格|价钱|报价|收费|\bcosts?\b|\bprices?\b|how much does")
+_STATES_COST = re.compile(r"元|收费|费用|不收|免费|免征|税额|\bfees?\b|\bfree\b|rmb|yuan")
+# Questions about public money (subsidies, grants, rewards), answered only by an entry naming some.
+_ASKS_SUBSIDY = re.compile(r"补贴|补助|奖补|奖励|扶持资金|专项资金|subsid|grant")
+_STATES_SUBSIDY = re.compile(r"补贴|补助|奖补|奖励|资金|subsid|grant")
+
+
+def missing_answer_type(question: str, answer: str) -> str | None:
+    """The kind of fact a question asks for that an answer does not state, or ``None``.
+
+    Args:
+        question: the question, normalised and synonym-expanded.
+        answer: the answer text (any language; both are fine).
+
+    >>> missing_answer_type("油烟净化器多长时间清洗一次", "最高允许排放浓度2.0 mg/m³")
+    'time'
+    >>> missing_answer_type("环评审批多长时间", "报告书60日内作出审批决定") is None
+    True
+    """
+    if _ASKS_TIME.search(question) and not _STATES_TIME.search(answer):
+        return "time"
+    if _ASKS_COST.search(question) and not _STATES_COST.search(answer):
+        return "cost"
+    if _ASKS_SUBSIDY.search(question) and not _STATES_SUBSIDY.search(answer):
+        return "subsidy"
+    return None

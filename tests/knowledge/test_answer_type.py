@@ -1,0 +1,54 @@
+"""The answer-type check: "how long", "how much", "any subsidy" need an answer stating one."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Matcher
+from knowledge.answer_type import missing_answer_type
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "missing"),
+    [
+        ("吸附棉多长时间换一次", "先隔离现场，然后报告。", "time"),
+        ("吸附棉多长时间换一次", "一般三个月更换一次。", None),
+        ("台账要保存几年", "不少于5年。", None),
+        ("how often must the filter be changed", "at least 2 weeks apart", None),
+        ("how often must the filter be changed", "keep the site isolated", "time"),
+        ("噪声检测一次要花多少钱", "昼间65 dB(A)，夜间55 dB(A)。", "cost"),
+        ("环评审批收费吗", "审批不收取任何费用。", None),
+        ("低氮改造有没有补贴", "执行排放限值50 mg/m³。", "subsidy"),
+        ("低氮改造有没有补贴", "可申请省级专项资金。", None),
+        ("危废最多能存放多久吗", "一般不超过一年。", None),
+        ("危废仓库要贴什么标志", "按HJ 1276设置。", None),
+    ],
+)
+def test_missing_answer_type(question: str, answer: str, missing: str | None) -> None:
+    assert missing_answer_type(question, answer) == missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "危废桶漏了以后吸附棉多久换一次",
+        "how often should we change the absorbent pads after a hazardous waste leak",
+        "三类区厂界噪声测一次要花多少钱",
+        "环评报告书审批有没有补贴",
+    ],
+)
+def test_question_the_entry_does_not_answer_gets_choices_not_an_answer(
+    matcher: Matcher, question: str
+) -> None:
+    # Each shares its topic with one entry (leak steps, noise limits, approval time), whose
+    # answer states no interval, price or subsidy: offering it is fine, asserting it is not.
+    outcome = matcher.ask(question)
+    assert outcome.status == "suggest"
+    assert outcome.answer is None
+
+
+def test_same_topic_question_the_entry_does_answer_is_still_answered(matcher: Matcher) -> None:
+    assert matcher.ask("危废桶漏了 第一步该干嘛").status == "answered"
+    stored = matcher.ask("危废在厂里最多放多久")
+    assert stored.status == "answered"
+    assert stored.answer is not None and "一年" in stored.answer
