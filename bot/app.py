@@ -16,10 +16,13 @@ from telegram.ext import AIORateLimiter, Application, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, context_types
+from bot.desk import start_desk, stop_desk
 from bot.gate import load_member
 from bot.handlers import (
     answers,
     ask,
+    broadcast,
+    curation,
     errors,
     help,
     item_creation,
@@ -29,6 +32,7 @@ from bot.handlers import (
     mentees,
     onboarding,
     refusals,
+    stats,
     topics,
     visit_booking,
     visit_outcomes,
@@ -80,6 +84,8 @@ def build_application(
     application.add_handlers(
         [
             answers.build_handler(),
+            broadcast.build_handler(),
+            curation.build_handler(),
             item_submission.build_handler(),
             item_review.build_handler(),
             item_creation.build_handler(),
@@ -94,6 +100,9 @@ def build_application(
             *help.HANDLERS,
             *visit_booking.HANDLERS,
             *visits.HANDLERS,
+            *broadcast.HANDLERS,
+            *stats.HANDLERS,
+            *curation.HANDLERS,
             *ask.HANDLERS,
             ask.QUESTION_HANDLER,
             *refusals.HANDLERS,
@@ -107,6 +116,7 @@ async def _post_init(application: BotApplication) -> None:
     services = application.bot_data.services
     assert services is not None
     await services.open()
+    await start_desk(application)
     await set_default_menus(application.bot)
     if services.start_reminders:
         await start_reminders(application)
@@ -133,6 +143,7 @@ async def start_reminders(application: BotApplication, *, run_scheduler: bool = 
 async def _post_shutdown(application: BotApplication) -> None:
     services = application.bot_data.services
     if services is not None:
+        await stop_desk(application)
         if services.reminders is not None:
             await services.reminders.shutdown()
             services.reminders = None

@@ -20,7 +20,7 @@ COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", *_COMMON),
     Role.manager: ("items", "helpme", "settings", *_COMMON),
     Role.mentor: ("mine", "settings", *_COMMON),
-    Role.bureau: ("settings", *_COMMON),
+    Role.bureau: ("broadcast", "stats", "curate", "review", "settings", *_COMMON),
 }
 
 

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
+from scheduler.desk import DeskWorker
 from scheduler.notifier import Notifier
 from scheduler.service import ReminderService
 from storage.db import create_engine, make_session_factory
@@ -56,6 +57,8 @@ class Services:
     start_reminders: bool = True
     notifier: Notifier | None = None
     reminders: ReminderService | None = None
+    # The bureau desk's outbox and acknowledgement reminders (`bot.desk.start_desk`).
+    desk: DeskWorker | None = None
     _engine: AsyncEngine | None = field(default=None, init=False, repr=False)
 
     async def open(self) -> None:

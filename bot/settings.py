@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Chat that hears about unexpected bot errors (one line each); None: only the log.
     admin_chat_id: int | None = None
+    # Bureau broadcasts (the outbox): messages a second overall (Telegram allows about 30),
+    # how often an idle worker looks for work, how often the bot's status message is edited,
+    # and how long after delivery non-acknowledgers are reminded (once).
+    broadcast_rate: float = Field(25.0, gt=0)
+    broadcast_poll_seconds: float = Field(1.0, gt=0)
+    broadcast_status_seconds: float = Field(2.0, gt=0)
+    broadcast_ack_reminder_hours: float = Field(24.0, ge=0)
 
     @field_validator("timezone")
     @classmethod

@@ -51,6 +51,7 @@ __all__ = [
     "create_broadcast",
     "finish_completed",
     "get_broadcast",
+    "has_acknowledged",
     "progress",
     "recipients",
     "record",
@@ -516,6 +517,18 @@ async def acknowledge(
         .values(acknowledged_at=now or utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def has_acknowledged(*, session: AsyncSession, broadcast_id: int, person_id: int) -> bool:
+    """Whether this person has acknowledged this broadcast."""
+    result = await session.execute(
+        select(BroadcastDelivery.id).where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.person_id == person_id,
+            BroadcastDelivery.acknowledged_at.is_not(None),  # type: ignore[union-attr]
+        )
+    )
+    return result.first() is not None
 
 
 async def claim_ack_reminders(

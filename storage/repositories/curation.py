@@ -45,13 +45,13 @@ def _linked() -> Exists:
 
 
 async def curation_queue(*, session: AsyncSession, limit: int = 10) -> list[QuestionLog]:
-    """Questions waiting for the bureau, newest first: unanswered or 👎, neither linked to an
-    entry nor answered by a person yet."""
+    """Questions waiting for the bureau, newest first: not answered (unanswered, or only
+    suggestions offered) or 👎, neither linked to an entry nor answered by a person yet."""
     result = await session.execute(
         select(QuestionLog)
         .where(
             or_(
-                col(QuestionLog.outcome) == QuestionOutcome.unanswered,
+                col(QuestionLog.outcome) != QuestionOutcome.answered,
                 col(QuestionLog.feedback) == Feedback.down,
             ),
             QuestionLog.answer_text.is_(None),  # type: ignore[union-attr]

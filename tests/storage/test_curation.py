@@ -37,15 +37,17 @@ async def test_the_queue_holds_unanswered_and_thumbs_down_questions_until_dealt_
     disliked = await _ask(session, "危废台账", QuestionOutcome.answered, Feedback.down)
     await _ask(session, "排污许可", QuestionOutcome.answered, Feedback.up)
     await _ask(session, "噪声", QuestionOutcome.answered)
+    suggested = await _ask(session, "危废", QuestionOutcome.suggest)
     drafted = await _ask(session, "VOCs 无组织排放")
     queue = await curation.curation_queue(session=session)
-    assert [q.id for q in queue] == [drafted, disliked, unanswered]
+    assert [q.id for q in queue] == [drafted, suggested, disliked, unanswered]
 
     await curation.link_question(session=session, question_id=unanswered, entry_id="e.one")
     await curation.draft_answer(
         session=session, question_id=drafted, person_id=admin.id, text="先收集", now=NOW
     )
-    assert [q.id for q in await curation.curation_queue(session=session)] == [disliked]
+    left = await curation.curation_queue(session=session)
+    assert [q.id for q in left] == [suggested, disliked]
 
 
 async def test_linking_the_same_text_twice_keeps_one_phrasing(session: AsyncSession) -> None:
