@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cli import broadcast as _broadcast  # noqa: F401  (broadcast, broadcast status|cancel)
+from bot.cli import curation as _curation  # noqa: F401  (kb export-phrasings)
 from bot.cli import db as _db  # noqa: F401  (db upgrade, db backup)
 from bot.cli import demo as _demo  # noqa: F401  (demo)
 from bot.cli import imports as _imports  # noqa: F401  (import enterprises|pairings|audits|items)
