@@ -206,7 +206,9 @@ class Outbox:
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 continue
-            if claimed:
+            if claimed is None or claimed:
+                # None: too busy to claim just now, and the sends finished meanwhile (during a
+                # flush): not idle, claim again.
                 continue
             await self._flush()
             if until_idle:
@@ -214,11 +216,14 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.config.idle_interval)
 
-    async def _fill(self) -> int:
-        """Claim rows until ``max_in_flight`` sends are under way; start a task for each."""
+    async def _fill(self) -> int | None:
+        """Claim rows until ``max_in_flight`` sends are under way; start a task for each.
+
+        Returns how many rows were claimed, or None when too many sends are under way to try.
+        """
         room = self.config.max_in_flight - len(self._tasks)
         if room < max(1, self.config.max_in_flight // 2):
-            return 0
+            return None
         async with self.session_factory() as session, session.begin():
             await repo.start_due(session=session, now=self.clock.now())
             claimed = await repo.claim(

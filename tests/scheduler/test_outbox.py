@@ -288,3 +288,20 @@ async def test_two_workers_on_postgresql_never_send_twice(
             ).scalars()
         )
     assert statuses == {DeliveryStatus.sent}
+
+
+async def test_running_until_idle_does_not_stop_while_rows_are_left(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Regression: a loop turn too busy to claim, whose sends all finished during the flush that
+    followed, once looked idle and stopped with most of the broadcast still pending."""
+    bid = await _broadcast_to_many(session_factory, 300)
+
+    class Slow(CollectingNotifier):
+        async def send(self, recipient: Recipient, notice: Notice) -> SendResult:
+            await asyncio.sleep(0.002)
+            return await super().send(recipient, notice)
+
+    config = OutboxConfig(rate=5000, per_chat_interval=0, max_in_flight=20, flush_interval=0)
+    await Outbox(session_factory, Slow(), config=config).run(until_idle=True)
+    assert (await _progress(session_factory, bid)).sent == 300
