@@ -7,6 +7,7 @@ environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -37,10 +38,10 @@ class Settings(BaseSettings):
     # Bureau broadcasts (the outbox): messages a second overall (Telegram allows about 30),
     # how often an idle worker looks for work, how often the bot's status message is edited,
     # and how long after delivery non-acknowledgers are reminded (once).
-    broadcast_rate: float = Field(25.0, gt=0)
-    broadcast_poll_seconds: float = Field(1.0, gt=0)
-    broadcast_status_seconds: float = Field(2.0, gt=0)
-    broadcast_ack_reminder_hours: float = Field(24.0, ge=0)
+    broadcast_rate: Annotated[float, Field(gt=0)] = 25.0
+    broadcast_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    broadcast_status_seconds: Annotated[float, Field(gt=0)] = 2.0
+    broadcast_ack_reminder_hours: Annotated[float, Field(ge=0)] = 24.0
 
     @field_validator("timezone")
     @classmethod

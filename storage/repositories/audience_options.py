@@ -38,10 +38,10 @@ async def audience_options(*, session: AsyncSession) -> AudienceOptions:
         select(col(Round.id), col(Round.name)).order_by(col(Round.year).desc(), col(Round.id))
     )
     towns = await session.execute(
-        select(Enterprise.town).where(col(Enterprise.town) != "").distinct().order_by("town")
+        select(col(Enterprise.town)).where(col(Enterprise.town) != "").distinct().order_by("town")
     )
     industries = await session.execute(
-        select(Enterprise.industry)
+        select(col(Enterprise.industry))
         .where(col(Enterprise.industry) != "")
         .distinct()
         .order_by("industry")
@@ -52,8 +52,8 @@ async def audience_options(*, session: AsyncSession) -> AudienceOptions:
         .order_by(col(Enterprise.name))
     )
     return AudienceOptions(
-        rounds=[(int(i), str(n)) for i, n in rounds.all()],
+        rounds=[(int(i or 0), str(n)) for i, n in rounds.all()],
         towns=[str(t) for (t,) in towns.all()],
         industries=[str(i) for (i,) in industries.all()],
-        big_hands=[(int(i), str(n)) for i, n in big_hands.all()],
+        big_hands=[(int(i or 0), str(n)) for i, n in big_hands.all()],
     )
