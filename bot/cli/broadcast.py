@@ -283,6 +283,9 @@ def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.
     except NotFound as exc:
         typer.echo(f"No such broadcast: {broadcast_id}", err=True)
         raise typer.Exit(1) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        typer.echo(f"Cannot read the database: {exc}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(format_progress(broadcast_id, found))
 
 
@@ -293,6 +296,9 @@ def cancel(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.
         stopped = asyncio.run(_cancel(Settings(), broadcast_id))
     except NotFound as exc:
         typer.echo(f"No such broadcast: {broadcast_id}", err=True)
+        raise typer.Exit(1) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        typer.echo(f"Cannot change the database: {exc}", err=True)
         raise typer.Exit(1) from exc
     if not stopped:
         typer.echo(f"Broadcast #{broadcast_id} had already finished.", err=True)
