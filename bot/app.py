@@ -122,6 +122,17 @@ async def _post_init(application: BotApplication) -> None:
         await start_reminders(application)
 
 
+def reminder_config(settings: Settings) -> ReminderConfig:
+    """The scheduler's timing, from the operator's settings."""
+    return ReminderConfig(
+        timezone=settings.tz,
+        visit_leads=settings.visit_reminder_leads,
+        digest_horizon_days=settings.digest_horizon_days,
+        escalate_mentor_days=settings.escalate_mentor_days,
+        escalate_bureau_days=settings.escalate_bureau_days,
+    )
+
+
 async def start_reminders(application: BotApplication, *, run_scheduler: bool = True) -> None:
     """Build the reminder scheduler on the opened services and start it (re-armed from rows).
 
@@ -134,7 +145,7 @@ async def start_reminders(application: BotApplication, *, run_scheduler: bool = 
     services.reminders = ReminderService(
         services.session_factory,
         notifier,
-        ReminderConfig(timezone=services.settings.tz),
+        reminder_config(services.settings),
         clock=CallableClock(services.clock),
     )
     await services.reminders.start(run_scheduler=run_scheduler)

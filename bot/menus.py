@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 _COMMON = ("topics", "language", "whoami", "help")
 COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", *_COMMON),
-    Role.manager: ("items", "helpme", "settings", *_COMMON),
-    Role.mentor: ("mine", "settings", *_COMMON),
+    Role.manager: ("items", "helpme", "visits", "settings", *_COMMON),
+    Role.mentor: ("mine", "visit", "visits", "settings", *_COMMON),
     Role.bureau: ("broadcast", "stats", "curate", "review", "settings", *_COMMON),
 }
 

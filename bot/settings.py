@@ -6,6 +6,7 @@ environment at import time.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,12 @@ class Settings(BaseSettings):
     broadcast_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
     broadcast_status_seconds: Annotated[float, Field(gt=0)] = 2.0
     broadcast_ack_reminder_hours: Annotated[float, Field(ge=0)] = 24.0
+    # Reminders: hours before a visit (as a JSON list in the environment, e.g. "[24, 1]"),
+    # the digest's look-ahead, and when overdue items go to the mentor / the bureau's summary.
+    visit_reminder_hours: list[Annotated[float, Field(gt=0)]] = [24.0, 1.0]
+    digest_horizon_days: Annotated[int, Field(ge=0)] = 7
+    escalate_mentor_days: Annotated[int, Field(ge=0)] = 7
+    escalate_bureau_days: Annotated[int, Field(ge=0)] = 30
 
     @field_validator("timezone")
     @classmethod
@@ -65,3 +72,9 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def visit_reminder_leads(self) -> tuple[timedelta, ...]:
+        """The visit reminder lead times, largest first (the scheduler arms them in order)."""
+        hours = sorted(set(self.visit_reminder_hours), reverse=True)
+        return tuple(timedelta(hours=h) for h in hours)

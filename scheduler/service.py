@@ -9,10 +9,12 @@ Jobs live in the in-memory store and carry only ids; the database is the truth.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,6 +38,20 @@ log = logging.getLogger(__name__)
 
 _ACTIVE = frozenset(visits.ACTIVE)
 SYNC_EVERY = timedelta(minutes=1)
+# How long shutdown waits for running jobs to finish their unit of work before cancelling them.
+SHUTDOWN_GRACE = timedelta(seconds=10)
+
+
+class _DrainingExecutor(AsyncIOExecutor):
+    """APScheduler's asyncio executor, with the running jobs visible so shutdown can await them.
+
+    APScheduler 3 can only *cancel* coroutine jobs at shutdown (its shutdown is synchronous). A
+    job cancelled in the middle of a database call, with the engine disposed right after, loses
+    its unit of work and can leave ``asyncio.run`` waiting forever on the orphaned call.
+    """
+
+    def running(self) -> set[asyncio.Future[object]]:
+        return {future for future in self._pending_futures if not future.done()}
 
 
 class ReminderService:
@@ -57,8 +73,10 @@ class ReminderService:
     ) -> None:
         self.config = config or ReminderConfig()
         self.runtime = Runtime(session_factory, notifier, clock or SystemClock(), self.config)
+        self._executor = _DrainingExecutor()
         self.scheduler = AsyncIOScheduler(
             timezone=self.config.timezone,
+            executors={"default": self._executor},
             job_defaults={
                 "coalesce": True,
                 "misfire_grace_time": int(self.config.misfire_grace.total_seconds()),
@@ -106,10 +124,23 @@ class ReminderService:
         log.info("reminder scheduler started: %d visit reminder jobs armed", armed)
         return armed
 
-    async def shutdown(self) -> None:
-        """Stop the scheduler (jobs are dropped: they are re-armed from rows next time)."""
+    async def shutdown(self, grace: timedelta = SHUTDOWN_GRACE) -> None:
+        """Stop the scheduler: no new runs, running jobs finish (up to ``grace``), then stop.
+
+        Pending jobs are dropped: they are re-armed from the rows next time.
+        """
         if self.scheduler.running:
+            self.scheduler.pause()
+            running = self._executor.running()
+            if running:
+                await asyncio.wait(running, timeout=grace.total_seconds())
+            still_running = self._executor.running()
+            # AsyncIOScheduler.shutdown only schedules the stop on the loop; yield so it happens
+            # (it cancels what outlived the grace period), then let the cancelled jobs unwind.
             self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)
+            if still_running:
+                await asyncio.wait(still_running, timeout=1)
         forget(self.key)
 
     async def rearm_all(self) -> int:

@@ -1,4 +1,7 @@
-"""Imports every command module so that each registers its commands on the app."""
+"""Imports every command module so that each registers its commands on the app.
+
+One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from bot.cli import db as _db  # noqa: F401  (db upgrade, db backup)
 from bot.cli import demo as _demo  # noqa: F401  (demo)
 from bot.cli import imports as _imports  # noqa: F401  (import enterprises|pairings|audits|items)
 from bot.cli import invite as _invite  # noqa: F401  (invite create)
-
-# One line per command group; each module adds its commands/sub-apps to ``bot.cli.app``.
 from bot.cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)
 from bot.cli import report as _report  # noqa: F401  (report)
 from bot.cli import run as _run  # noqa: F401  (run, chat)
