@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from benchmarks.scheduler_bench_data import count_queries, fill, fresh_engine
+from scheduler_bench_data import count_queries, fill, fresh_engine
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.config import ReminderConfig

@@ -9,7 +9,7 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
-from benchmarks.scheduler_bench_data import count_queries, fill, fresh_engine
+from scheduler_bench_data import count_queries, fill, fresh_engine
 from scheduler.collecting import CollectingNotifier
 from scheduler.service import ReminderService
 from storage.db import make_session_factory
