@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from scheduler_bench_data import count_queries, fill, fresh_engine
+
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.config import ReminderConfig

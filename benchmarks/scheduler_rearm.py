@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 
 from scheduler_bench_data import count_queries, fill, fresh_engine
+
 from scheduler.collecting import CollectingNotifier
 from scheduler.service import ReminderService
 from storage.db import make_session_factory
