@@ -1,7 +1,7 @@
 """Writes the sample spreadsheets in this folder (CSV and XLSX of each kind).
 
 Run from the repository root: ``python examples/make_samples.py``. Import them in order:
-enterprises, pairings, audits, items.
+enterprises, pairings, audits, items, dates.
 """
 
 from __future__ import annotations
@@ -219,6 +219,38 @@ ITEMS = [
     ],
 ]
 
+DATES = [
+    ["统一社会信用代码", "事项", "截止日期", "名称", "备注"],
+    [
+        "91320205000000004Y",
+        "排污许可变更",
+        "2026-02-28",
+        "新增注塑线后申请排污许可变更",
+        "技改项目2026年3月投产",
+    ],
+    ["91320205000000004Y", "监测报告", "2026-01-15", "2025年度自行监测报告公开", ""],
+    [
+        "913202050000000052",
+        "环评重新报批",
+        "2026-04-30",
+        "扩建喷涂工段环评重新报批",
+        "产能增加超过30%",
+    ],
+    ["91320205000000003U", "其他", "2025-12-31", "危废贮存间标识整改复查", "区局约定的复查日期"],
+]
+
+
+def write(name: str, rows: list[list[str]]) -> None:
+    """Write ``<name>.csv`` (UTF-8 with BOM, as Excel expects) and ``<name>.xlsx``."""
+    with (HERE / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(HERE / f"{name}.xlsx")
+
 
 def main() -> None:
     for name, rows in (
@@ -226,15 +258,9 @@ def main() -> None:
         ("pairings", PAIRINGS),
         ("audits", AUDITS),
         ("items", ITEMS),
+        ("dates", DATES),
     ):
-        with (HERE / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f).writerows(rows)
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        for row in rows:
-            sheet.append(row)
-        book.save(HERE / f"{name}.xlsx")
+        write(name, rows)
 
 
 if __name__ == "__main__":

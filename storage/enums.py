@@ -14,6 +14,7 @@ __all__ = [
     "AcceptanceStatus",
     "BroadcastStatus",
     "Category",
+    "ComplianceDateKind",
     "DeliveryStatus",
     "EiaStatus",
     "EnterpriseKind",
@@ -48,6 +49,15 @@ class PermitType(StrEnum):
     simplified = "simplified"  # 简化管理 — permit
     registration = "registration"  # 登记管理 — 排污登记, no permit
     none = "none"  # not yet determined or not covered
+
+
+class ComplianceDateKind(StrEnum):
+    """What a compliance date the bureau imports is about (a calendar rule per kind)."""
+
+    eia_reapproval = "eia_reapproval"  # 环评重新报批/重新审核
+    monitoring_report = "monitoring_report"  # 自行监测、执行报告
+    pollutant_permit_change = "pollutant_permit_change"  # 排污许可变更
+    other = "other"
 
 
 class EiaStatus(StrEnum):

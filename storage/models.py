@@ -19,6 +19,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from storage.enums import (
     AcceptanceStatus,
     BroadcastStatus,
+    ComplianceDateKind,
     DeliveryStatus,
     EiaStatus,
     EnterpriseKind,
@@ -43,6 +44,7 @@ __all__ = [
     "AuditScore",
     "Broadcast",
     "BroadcastDelivery",
+    "ComplianceDate",
     "Enterprise",
     "Evidence",
     "ExtraPhrasing",
@@ -125,6 +127,21 @@ class Enterprise(SQLModel, table=True):
     acceptance_status: AcceptanceStatus = Field(
         default=AcceptanceStatus.pending, sa_type=_enum(AcceptanceStatus)
     )
+    created_at: datetime = _created()
+
+
+class ComplianceDate(SQLModel, table=True):
+    """A compliance deadline the bureau imports for an enterprise (beyond its own date columns)."""
+
+    __tablename__ = "compliance_dates"
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "kind", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprises.id")
+    kind: ComplianceDateKind = Field(sa_type=_enum(ComplianceDateKind))
+    due_on: date = Field(index=True)
+    title: str = Field(max_length=200)
+    note: str = ""
     created_at: datetime = _created()
 
 

@@ -1,4 +1,4 @@
-"""``handinhand import enterprises|pairings|audits|items FILE``: the bureau's spreadsheets."""
+"""``handinhand import enterprises|pairings|audits|items|dates FILE``: the bureau's spreadsheets."""
 
 from __future__ import annotations
 
@@ -90,3 +90,9 @@ def import_audits(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RU
 def import_items(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False) -> None:
     """Items: 统一社会信用代码, 审核日期, 子类, 存在问题, 整改措施, 严重程度, 整改期限."""
     _import(ImportKind.items, file, dry_run)
+
+
+@import_app.command("dates")
+def import_dates(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False) -> None:
+    """Compliance dates: 统一社会信用代码, 事项/kind, 截止日期/due_on, 名称/title, 备注/note."""
+    _import(ImportKind.dates, file, dry_run)

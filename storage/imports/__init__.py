@@ -1,4 +1,5 @@
-"""Importing the bureau's spreadsheets: enterprises, pairings, audits, rectification items.
+"""Importing the bureau's spreadsheets: enterprises, pairings, audits, rectification items,
+compliance dates.
 
 CSV or XLSX, Chinese or English headers. Every bad cell is reported with its row number, column
 and reason; if any row is bad nothing is written. Re-importing a file changes nothing.
@@ -13,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import ImportFailed
-from storage.imports import audits, enterprises, items, pairings
+from storage.imports import audits, dates, enterprises, items, pairings
 from storage.imports.report import ImportReport
 from storage.imports.rows import RowError, parse_table
 from storage.imports.table import UnreadableFile, read_table
@@ -26,6 +27,7 @@ class ImportKind(StrEnum):
     pairings = "pairings"
     audits = "audits"
     items = "items"
+    dates = "dates"
 
 
 _MODULES = {
@@ -33,6 +35,7 @@ _MODULES = {
     ImportKind.pairings: pairings,
     ImportKind.audits: audits,
     ImportKind.items: items,
+    ImportKind.dates: dates,
 }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import EnterpriseKind, SubCategory
+from storage.enums import SubCategory
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import SUBCATEGORY_LABELS
-from storage.imports.references import enterprises_by_code
+from storage.imports.references import small_hands_by_code
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -49,26 +49,19 @@ COLUMNS = (
     *_SCORES,
 )
 
-_NOT_FOUND = ("未找到该企业（请先导入企业名录）", "no such enterprise (import enterprises first)")
-
 
 async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowError]) -> Counts:
     """Validate ``rows`` against the database; write them only if ``errors`` stays empty."""
-    known = await enterprises_by_code(session, [r.values["credit_code"] for r in rows])
+    known = await small_hands_by_code(session, rows, _CODE, errors)
     duplicates = DuplicateCheck(_DATE)
     for row in rows:
-        found = known.get(row.values["credit_code"])
-        if found is None:
-            errors.append(_CODE.error(row.row, *_NOT_FOUND))
-        elif found[1] is not EnterpriseKind.small:
-            errors.append(_CODE.error(row.row, "该企业不是小手", "not a small hand"))
         key = (row.values["credit_code"], row.values["audited_on"])
         if (error := duplicates.check(key, row.row)) is not None:
             errors.append(error)
     if errors:
         return Counts()
 
-    ids = sorted({known[r.values["credit_code"]][0] for r in rows})
+    ids = sorted({known[r.values["credit_code"]] for r in rows})
     audits = {
         (a.enterprise_id, a.audited_on): a
         for a in (
@@ -97,7 +90,7 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     counts = Counts()
     for row in rows:
         v = row.values
-        enterprise_id = known[v["credit_code"]][0]
+        enterprise_id = known[v["credit_code"]]
         scores = {s: v[s.value] for s in SubCategory if v[s.value] is not None}
         auditors, notes = v["auditors"] or "", v["notes"] or ""
         audit = audits.get((enterprise_id, v["audited_on"]))

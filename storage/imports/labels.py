@@ -8,6 +8,7 @@ from __future__ import annotations
 from storage.enums import (
     SUBCATEGORY_ZH,
     AcceptanceStatus,
+    ComplianceDateKind,
     EiaStatus,
     EnterpriseKind,
     PermitType,
@@ -17,6 +18,7 @@ from storage.enums import (
 
 __all__ = [
     "ACCEPTANCE_ZH",
+    "COMPLIANCE_DATE_ZH",
     "EIA_ZH",
     "KIND_ZH",
     "PERMIT_ZH",
@@ -42,6 +44,12 @@ ACCEPTANCE_ZH = {
     AcceptanceStatus.accepted: "已验收",
     AcceptanceStatus.pending: "未验收/待验收",
     AcceptanceStatus.not_required: "无需验收",
+}
+COMPLIANCE_DATE_ZH = {
+    ComplianceDateKind.eia_reapproval: "环评重新报批/环评重新审核/重新报批",
+    ComplianceDateKind.monitoring_report: "监测报告/自行监测/执行报告/自行监测报告",
+    ComplianceDateKind.pollutant_permit_change: "排污许可变更/许可变更/排污许可证变更",
+    ComplianceDateKind.other: "其他",
 }
 PHASE_ZH = {Phase.early: "前期", Phase.middle: "中期", Phase.late: "后期", Phase.closed: "结案"}
 SEVERITY_ZH = {Severity.low: "一般/轻微", Severity.medium: "较重/中等", Severity.high: "严重/重大"}

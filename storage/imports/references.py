@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import EnterpriseKind
+from storage.imports.rows import Column, ParsedRow, RowError
 from storage.models import Audit, Enterprise
 
-__all__ = ["audits_by_key", "enterprises_by_code"]
+__all__ = ["audits_by_key", "enterprises_by_code", "small_hands_by_code"]
+
+_NOT_FOUND = ("未找到该企业（请先导入企业名录）", "no such enterprise (import enterprises first)")
 
 
 async def enterprises_by_code(
@@ -27,6 +30,20 @@ async def enterprises_by_code(
         )
     )
     return {code: (eid, kind) for code, eid, kind in result.all()}
+
+
+async def small_hands_by_code(
+    session: AsyncSession, rows: list[ParsedRow], column: Column, errors: list[RowError]
+) -> dict[str, int]:
+    """Map the small hands named in ``column`` to their ids; other codes become errors."""
+    known = await enterprises_by_code(session, [r.values[column.key] for r in rows])
+    for row in rows:
+        found = known.get(row.values[column.key])
+        if found is None:
+            errors.append(column.error(row.row, *_NOT_FOUND))
+        elif found[1] is not EnterpriseKind.small:
+            errors.append(column.error(row.row, "该企业不是小手", "not a small hand"))
+    return {code: eid for code, (eid, kind) in known.items() if kind is EnterpriseKind.small}
 
 
 async def audits_by_key(

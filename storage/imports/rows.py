@@ -27,6 +27,7 @@ __all__ = [
     "number_cell",
     "parse_table",
     "text_cell",
+    "text_cell_up_to",
 ]
 
 E = TypeVar("E", bound=Enum)
@@ -97,6 +98,18 @@ def text_cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a numeric cell
     return str(value).strip()
+
+
+def text_cell_up_to(limit: int) -> Callable[[Any], str]:
+    """A text parser refusing more than ``limit`` characters (the column's size in the table)."""
+
+    def parse(value: Any) -> str:
+        text = text_cell(value)
+        if len(text) > limit:
+            raise CellError(f"超过 {limit} 个字", f"longer than {limit} characters")
+        return text
+
+    return parse
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
