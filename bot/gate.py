@@ -49,9 +49,9 @@ async def _load(update: Update, context: BotContext) -> None:
         set_current_member(None)
         return
     async with context.services.unit_of_work() as session:
-        person = await people.find_by_telegram_id(session=session, telegram_user_id=user.id)
+        person = await people.summary_by_telegram_id(session=session, telegram_user_id=user.id)
     chat_id = chat.id if chat is not None else user.id
-    if person is None or person.id is None:
+    if person is None:
         guest_lang = (context.user_data or {}).get(GUEST_LANGUAGE_KEY)
         lang = language_of(guest_lang or user.language_code)
         set_current_member(Member(telegram_user_id=user.id, chat_id=chat_id, lang=lang))

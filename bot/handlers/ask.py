@@ -30,7 +30,7 @@ async def ask_question(update: Update, context: BotContext) -> None:
     question = message.text[:MAX_QUESTION]
     outcome = context.services.ask.ask(question)
     async with context.services.unit_of_work() as session:
-        logged = await questions.log_question(
+        question_id = await questions.log_question(
             session=session,
             chat_id=member.chat_id,
             person_id=member.person_id,
@@ -40,29 +40,33 @@ async def ask_question(update: Update, context: BotContext) -> None:
             entry_id=outcome.entry.id if outcome.entry else None,
             score=outcome.score,
         )
-    assert logged.id is not None
     lang = member.lang
     if outcome.status == "answered" and outcome.answer is not None:
         reply = render_answer(outcome.answer, outcome.citation or "", lang)
         buttons = [
             [
-                (text(lang, "answer.helpful"), callbacks.FEEDBACK.encode(logged.id, 1)),
-                (text(lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(logged.id, 0)),
+                (text(lang, "answer.helpful"), callbacks.FEEDBACK.encode(question_id, 1)),
+                (text(lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(question_id, 0)),
             ]
         ]
     elif outcome.status == "suggest":
         reply = text(lang, "answer.suggest")
         buttons = [
-            [(s.question, callbacks.SUGGESTION.encode(logged.id, callbacks.entry_ref(s.entry_id)))]
+            [
+                (
+                    s.question,
+                    callbacks.SUGGESTION.encode(question_id, callbacks.entry_ref(s.entry_id)),
+                )
+            ]
             for s in outcome.suggestions
         ]
         buttons.append(
-            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(logged.id))]
+            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(question_id))]
         )
     else:
         reply = text(lang, "answer.unknown")
         buttons = [
-            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(logged.id))]
+            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(question_id))]
         ]
     await respond(update, context.bot, reply, buttons)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import Language, Reachability, Role
@@ -12,12 +12,14 @@ from storage.models import Person, utcnow
 from storage.repositories.lookup import get_or_raise
 
 __all__ = [
+    "PersonSummary",
     "create_person",
     "find_by_telegram_id",
     "get_person",
     "list_people",
     "set_language",
     "set_reachability",
+    "summary_by_telegram_id",
     "update_person",
 ]
 
@@ -51,6 +53,32 @@ async def find_by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -
         select(Person).where(Person.telegram_user_id == telegram_user_id)
     )
     return result.scalar_one_or_none()
+
+
+class PersonSummary(NamedTuple):
+    """Who someone is, without the rest of their row: what every update needs to know."""
+
+    id: int
+    role: Role
+    language: Language
+    enterprise_id: int | None
+    name: str
+
+
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+# Built once and Core-only (no ORM entity to load): this lookup runs for every update.
+_SUMMARY_BY_TELEGRAM_ID = select(*(_PEOPLE.c[name] for name in PersonSummary._fields)).where(
+    _PEOPLE.c.telegram_user_id == bindparam("telegram_user_id")
+)
+
+
+async def summary_by_telegram_id(
+    *, session: AsyncSession, telegram_user_id: int
+) -> PersonSummary | None:
+    """Like `find_by_telegram_id`, but only the id, role, language, enterprise and name."""
+    result = await session.execute(_SUMMARY_BY_TELEGRAM_ID, {"telegram_user_id": telegram_user_id})
+    row = result.one_or_none()
+    return None if row is None else PersonSummary(*row)
 
 
 async def create_person(

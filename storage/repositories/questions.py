@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import Feedback, QuestionOutcome
@@ -19,6 +20,10 @@ __all__ = [
     "record_feedback",
 ]
 
+# A Core insert (no ORM object, no flush); the columns' defaults (created_at, feedback) apply.
+_QUESTION_LOG = QuestionLog.__table__  # type: ignore[attr-defined]
+_LOG_QUESTION = insert(_QUESTION_LOG).returning(_QUESTION_LOG.c.id)
+
 
 async def log_question(
     *,
@@ -30,20 +35,23 @@ async def log_question(
     person_id: int | None = None,
     entry_id: str | None = None,
     score: float | None = None,
-) -> QuestionLog:
-    """Record a question and how the matcher answered it; returns the row with its id."""
-    row = QuestionLog(
-        person_id=person_id,
-        chat_id=chat_id,
-        text=text,
-        lang=lang,
-        outcome=outcome,
-        matched_entry_id=entry_id,
-        score=score,
+) -> int:
+    """Record a question and how the matcher answered it; returns the new row's id."""
+    # One INSERT ... RETURNING instead of building an ORM object and flushing it: this runs for
+    # every question, and the object's construction cost more than the statement itself.
+    result = await session.execute(
+        _LOG_QUESTION,
+        {
+            "person_id": person_id,
+            "chat_id": chat_id,
+            "text": text,
+            "lang": lang,
+            "outcome": outcome,
+            "matched_entry_id": entry_id,
+            "score": score,
+        },
     )
-    session.add(row)
-    await session.flush()
-    return row
+    return int(result.scalar_one())
 
 
 async def get_question(*, session: AsyncSession, question_id: int) -> QuestionLog:

@@ -119,11 +119,10 @@ async def linked(sqlite_session_factory: async_sessionmaker[AsyncSession]) -> No
     """Two questions linked to one entry, one to another."""
     async with sqlite_session_factory() as session, session.begin():
         for text, entry in [("井盖刷什么颜色", "e-2"), ("雨水井标志", "e-1"), ("井盖颜色", "e-2")]:
-            q = await questions.log_question(
+            question_id = await questions.log_question(
                 session=session, chat_id=101, text=text, outcome=QuestionOutcome.suggest
             )
-            assert q.id is not None
-            await curation.link_question(session=session, question_id=q.id, entry_id=entry)
+            await curation.link_question(session=session, question_id=question_id, entry_id=entry)
 
 
 @pytest.mark.usefixtures("cli_env", "linked")

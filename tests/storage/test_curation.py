@@ -21,11 +21,14 @@ async def _ask(
     outcome: QuestionOutcome = QuestionOutcome.unanswered,
     feedback: Feedback = Feedback.none,
 ) -> int:
-    row = await questions.log_question(session=session, chat_id=5, text=text, outcome=outcome)
-    row.feedback = feedback
-    await session.flush()
-    assert row.id is not None
-    return row.id
+    question_id = await questions.log_question(
+        session=session, chat_id=5, text=text, outcome=outcome
+    )
+    if feedback is not Feedback.none:
+        await questions.record_feedback(
+            session=session, question_id=question_id, chat_id=5, feedback=feedback
+        )
+    return question_id
 
 
 async def test_the_queue_holds_unanswered_and_thumbs_down_questions_until_dealt_with(
