@@ -78,8 +78,12 @@ def render_notice(notice: Notice, lang: str, kb: KnowledgeBase | None) -> str:
         values["phase"] = _label(lang, f"visits.phase.{raw['phase']}", str(values["phase"]))
     if "rule" in raw:
         values["rule"] = _label(lang, f"visits.rule.{raw['rule']}", str(values["rule"]))
+    if raw.get("title"):  # a date the bureau imported: its kind, then its own (Chinese) title
+        titled = {"rule": values["rule"], "title": values["title"]}
+        values["rule"] = text(lang, "visits.rule_titled", **titled)
     if "entry_id" in raw:
-        values["entry"] = _entry_summary(kb, str(raw["entry_id"]), lang)
+        # An imported date of kind "other" has no entry to point to.
+        values["entry"] = _entry_summary(kb, str(raw["entry_id"]), lang) if raw["entry_id"] else ""
     return text(lang, notice.key, **values)
 
 

@@ -1,7 +1,8 @@
 """Notification preferences people set in /settings, stored in ``Person.preferences``.
 
-The reminders feature reads them: ``digest``, ``visit_reminders``, ``calendar`` (booleans, default
-on), ``digest_time`` ("HH:MM" local time) and ``quiet_hours`` ("HH:MM-HH:MM" or "" for none).
+The reminders feature reads them: ``digest``, ``visit_reminders``, ``calendar``, ``escalations``
+(a mentor's messages about mentees' long-overdue items) (booleans, default on), ``digest_time``
+("HH:MM" local time) and ``quiet_hours`` ("HH:MM-HH:MM" or "" for none).
 The choices offered for times are kept here as data.
 """
 
@@ -13,7 +14,7 @@ from scheduler.preferences import NotificationPrefs
 
 __all__ = ["CHOICES", "DEFAULTS", "SWITCHES", "effective", "toggled"]
 
-SWITCHES: tuple[str, ...] = ("digest", "visit_reminders", "calendar")
+SWITCHES: tuple[str, ...] = ("digest", "visit_reminders", "calendar", "escalations")
 CHOICES: dict[str, tuple[str, ...]] = {
     "digest_time": ("08:30", "09:00", "12:00", "17:00"),
     "quiet_hours": ("22:00-07:00", "21:00-08:00", ""),

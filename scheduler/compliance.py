@@ -4,6 +4,7 @@ Rules live in ``compliance_calendar.yaml`` next to this module (one per deadline
 knowledge-base entry to read and the legal basis). `due_reminders` answers, for one enterprise and
 one day, which reminders have arrived: per rule the most urgent lead reached (earlier leads that
 were missed are not sent as well), or ``overdue`` once a dated deadline has passed (for 60 days).
+`date_reminder` does the same for one date the bureau imported, with the rule for its kind.
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from typing import Any
 
 import yaml
 
-__all__ = ["CalendarReminder", "CalendarRule", "due_reminders", "load_rules"]
+__all__ = [
+    "CalendarReminder",
+    "CalendarRule",
+    "date_reminder",
+    "due_reminders",
+    "imported_window",
+    "load_date_rules",
+    "load_rules",
+]
 
 # Reminders about a deadline that passed stop after this long: by then it is the audit's business.
 OVERDUE_WINDOW = timedelta(days=60)
+# An imported date of a kind without a rule of its own follows this one.
+FALLBACK_KIND = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +83,27 @@ def _rule(raw: dict[str, Any]) -> CalendarRule:
 
 
 @cache
+def _calendar_data() -> dict[str, Any]:
+    text = resources.files("scheduler").joinpath("compliance_calendar.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
 def load_rules() -> tuple[CalendarRule, ...]:
     """The rules shipped with the scheduler (read once)."""
-    text = resources.files("scheduler").joinpath("compliance_calendar.yaml").read_text("utf-8")
-    return tuple(_rule(raw) for raw in yaml.safe_load(text)["rules"])
+    return tuple(_rule(raw) for raw in _calendar_data()["rules"])
+
+
+@cache
+def load_date_rules() -> dict[str, CalendarRule]:
+    """The rules for imported dates, by kind; the deadline is the imported date itself."""
+    return {
+        str(raw.get("kind")): _rule(
+            {"id": raw.get("kind"), "source": "imported", "deadline": {"days_before": 0}, **raw}
+        )
+        for raw in _calendar_data()["imported_dates"]
+    }
 
 
 def _source_dates(rule: CalendarRule, dates: dict[str, date | None], today: date) -> list[date]:
@@ -122,3 +150,26 @@ def due_reminders(
             if stage is not None:
                 found.append(CalendarReminder(rule, source_date, deadline, stage))
     return found
+
+
+def imported_window(today: date, rules: dict[str, CalendarRule] | None = None) -> tuple[date, date]:
+    """The due dates that can have a reminder on ``today`` (first, last), to load only those."""
+    leads = [lead for rule in (rules or load_date_rules()).values() for lead in rule.leads_days]
+    return today - OVERDUE_WINDOW, today + timedelta(days=max(leads, default=0))
+
+
+def date_reminder(
+    *, today: date, kind: str, due_on: date, rules: dict[str, CalendarRule] | None = None
+) -> CalendarReminder | None:
+    """The reminder that has arrived on ``today`` for a date the bureau imported, if any.
+
+    Args:
+        today: the local date.
+        kind: the date's kind (``eia_reapproval``, ...); a kind without a rule follows ``other``.
+        due_on: the imported deadline.
+        rules: the rules by kind (default: `load_date_rules`).
+    """
+    known = rules if rules is not None else load_date_rules()
+    rule = known.get(kind) or known[FALLBACK_KIND]
+    stage = _stage(rule, due_on, today)
+    return CalendarReminder(rule, due_on, due_on, stage) if stage is not None else None

@@ -5,7 +5,8 @@ A tick job runs every few minutes (and once at start-up). Each run finds the peo
 notification time has come today and who are not in quiet hours, and sends what is due to them
 under ledger keys that name the day (``digest:<person>:<local date>``), the item
 (``escalation:item:<id>:mentor:<person>``), the deadline
-(``calendar:<enterprise>:<rule>:<date>:<lead>:<person>``) or the week (``summary:<person>:<week>``).
+(``calendar:<enterprise>:<rule>:<date>:<lead>:<person>``, or for a date the bureau imported
+``calendar:<enterprise>:date:<id>:<lead>:<person>``) or the week (``summary:<person>:<week>``).
 So a missed day is caught up once (today's key), never once per missed day, and a restart or a
 second process sends nothing twice. The whole run costs a bounded number of queries, whatever
 the number of items.
@@ -20,14 +21,19 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.compliance import due_reminders
+from scheduler.compliance import (
+    CalendarReminder,
+    date_reminder,
+    due_reminders,
+    imported_window,
+)
 from scheduler.delivery import DeliveryReport, Outgoing, deliver, is_reachable
 from scheduler.notifier import Notice
 from scheduler.preferences import NotificationPrefs, parse_preferences
 from scheduler.runtime import Runtime, lookup
 from storage.enums import Role
 from storage.models import Person
-from storage.repositories import reminders
+from storage.repositories import compliance_dates, reminders
 
 __all__ = ["DailyReport", "daily_tick_job", "run_daily"]
 
@@ -176,6 +182,23 @@ async def _escalations(
     return batch
 
 
+def _calendar_values(name: str, found: CalendarReminder, today: date) -> dict[str, object]:
+    rule = found.rule
+    return {
+        "enterprise": name,
+        "rule": rule.id,
+        "deadline": found.deadline.isoformat(),
+        "days_left": (found.deadline - today).days,
+        "entry_id": rule.entry_id,
+        "basis": f"《{rule.basis['title']}》{rule.basis['clause']}",
+    }
+
+
+def _calendar_notice(found: CalendarReminder, values: dict[str, object]) -> Notice:
+    overdue = found.stage == "overdue"
+    return Notice("visits.calendar_overdue" if overdue else "visits.calendar", values)
+
+
 async def _calendar(
     session: AsyncSession, due: list[tuple[Person, NotificationPrefs]], today: date
 ) -> list[Outgoing]:
@@ -183,31 +206,39 @@ async def _calendar(
     if not managers:
         return []
     sources = await reminders.calendar_sources(session=session, manager_ids=list(managers))
-    wanted: list[tuple[str, Person, Notice]] = []
+    # (ledger key without the person, enterprise, notice) for every reminder that has arrived
+    found_by: list[tuple[str, reminders.CalendarSource, Notice]] = []
     for source in sources:
         dates = {
             "permit_expiry": source.permit_expiry,
             "emergency_plan_filed_on": source.emergency_plan_filed_on,
         }
         for found in due_reminders(today=today, permit_type=source.permit_type, dates=dates):
-            values = {
-                "enterprise": source.name,
-                "rule": found.rule.id,
-                "deadline": found.deadline.isoformat(),
-                "days_left": (found.deadline - today).days,
-                "entry_id": found.rule.entry_id,
-                "basis": f"《{found.rule.basis['title']}》{found.rule.basis['clause']}",
-            }
             key_stem = (
                 f"calendar:{source.enterprise_id}:{found.rule.id}:"
                 f"{found.source_date.isoformat()}:{found.stage}"
             )
-            notice = Notice(
-                "visits.calendar_overdue" if found.stage == "overdue" else "visits.calendar",
-                values,
-            )
-            for manager_id in source.manager_ids:
-                wanted.append((f"{key_stem}:p{manager_id}", managers[manager_id], notice))
+            values = _calendar_values(source.name, found, today)
+            found_by.append((key_stem, source, _calendar_notice(found, values)))
+    by_enterprise = {s.enterprise_id: s for s in sources}
+    first, last = imported_window(today)
+    imported = await compliance_dates.dates_between(
+        session=session, enterprise_ids=by_enterprise.keys(), first=first, last=last
+    )
+    for row in imported:
+        reminder = date_reminder(today=today, kind=row.kind.value, due_on=row.due_on)
+        if reminder is None:
+            continue
+        source = by_enterprise[row.enterprise_id]
+        title = f"{row.title}（{row.note}）" if row.note else row.title
+        values = {**_calendar_values(source.name, reminder, today), "title": title}
+        key_stem = f"calendar:{row.enterprise_id}:date:{row.id}:{reminder.stage}"
+        found_by.append((key_stem, source, _calendar_notice(reminder, values)))
+    wanted = [
+        (f"{key_stem}:p{manager_id}", managers[manager_id], notice)
+        for key_stem, source, notice in found_by
+        for manager_id in source.manager_ids
+    ]
     taken = await reminders.claimed_among(session=session, keys=[k for k, _, _ in wanted])
     return [Outgoing(key, person, notice) for key, person, notice in wanted if key not in taken]
 

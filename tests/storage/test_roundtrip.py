@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 from storage.enums import (
     AcceptanceStatus,
     BroadcastStatus,
+    ComplianceDateKind,
     DeliveryStatus,
     EiaStatus,
     EnterpriseKind,
@@ -34,6 +35,7 @@ from storage.models import (
     AuditScore,
     Broadcast,
     BroadcastDelivery,
+    ComplianceDate,
     Enterprise,
     Evidence,
     ExtraPhrasing,
@@ -124,6 +126,15 @@ def _rows() -> list[SQLModel]:
             redeemed_by=1,
         ),
         InviteAttempt(id=1, telegram_user_id=BIG_TG_ID, attempted_at=T),
+        ComplianceDate(
+            id=1,
+            enterprise_id=2,
+            kind=ComplianceDateKind.pollutant_permit_change,
+            due_on=date(2026, 2, 28),
+            title="新增注塑线排污许可变更",
+            note="技改投产前",
+            created_at=T,
+        ),
         Audit(
             id=1,
             enterprise_id=2,
