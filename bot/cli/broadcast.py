@@ -19,12 +19,12 @@ Exit codes: 0 delivered (or scheduled, or declined), 1 some deliveries failed or
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -46,6 +46,8 @@ from storage.enums import Phase, Role
 from storage.errors import NotFound
 from storage.models import utcnow
 from storage.repositories import broadcasts as repo
+
+T = TypeVar("T")
 
 __all__ = ["broadcast_app", "format_progress", "open_bot"]
 
@@ -275,31 +277,29 @@ async def _cancel(settings: Settings, broadcast_id: int) -> bool:
         return await service.cancel(factory, broadcast_id)
 
 
-@broadcast_app.command("status")
-def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
-    """Show a broadcast's delivery report."""
+def _on_broadcast(work: Coroutine[Any, Any, T], broadcast_id: int, doing: str) -> T:
+    """Run one database step on a broadcast; an unknown id or a database error exits 1."""
     try:
-        found = asyncio.run(_status(Settings(), broadcast_id))
+        return asyncio.run(work)
     except NotFound as exc:
         typer.echo(f"No such broadcast: {broadcast_id}", err=True)
         raise typer.Exit(1) from exc
     except (SQLAlchemyError, OSError) as exc:
-        typer.echo(f"Cannot read the database: {exc}", err=True)
+        typer.echo(f"Cannot {doing} the database: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+@broadcast_app.command("status")
+def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
+    """Show a broadcast's delivery report."""
+    found = _on_broadcast(_status(Settings(), broadcast_id), broadcast_id, "read")
     typer.echo(format_progress(broadcast_id, found))
 
 
 @broadcast_app.command("cancel")
 def cancel(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
     """Stop a scheduled or sending broadcast; what is not yet sent stays unsent."""
-    try:
-        stopped = asyncio.run(_cancel(Settings(), broadcast_id))
-    except NotFound as exc:
-        typer.echo(f"No such broadcast: {broadcast_id}", err=True)
-        raise typer.Exit(1) from exc
-    except (SQLAlchemyError, OSError) as exc:
-        typer.echo(f"Cannot change the database: {exc}", err=True)
-        raise typer.Exit(1) from exc
+    stopped = _on_broadcast(_cancel(Settings(), broadcast_id), broadcast_id, "change")
     if not stopped:
         typer.echo(f"Broadcast #{broadcast_id} had already finished.", err=True)
         raise typer.Exit(1)
