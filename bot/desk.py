@@ -1,14 +1,17 @@
 """Start and stop the bureau desk's background work with the bot (``post_init`` /
 ``post_shutdown``): the extra phrasings are taught to the matcher, and the broadcast outbox and
-acknowledgement reminders run (`scheduler.desk.DeskWorker`)."""
+acknowledgement reminders run (`scheduler.desk.DeskWorker`), and the status messages of unfinished
+broadcasts are followed again (`bot.broadcast_status.StatusBoard`)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application
 
+from bot.broadcast_status import StatusBoard
 from bot.notifier import TelegramNotifier
 from bot.phrasings import load_extra_phrasings
 from scheduler.clock import CallableClock
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 __all__ = ["start_desk", "stop_desk"]
+
+log = logging.getLogger(__name__)
 
 
 def _services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
@@ -43,11 +48,22 @@ async def start_desk(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         clock=CallableClock(services.clock),
     )
     services.desk.start()
+    services.status_board = StatusBoard(
+        application.bot, services.session_factory, interval=settings.broadcast_status_seconds
+    )
+    resumed = await services.status_board.resume()
+    if resumed:
+        log.info("following %d unfinished broadcasts again", resumed)
 
 
 async def stop_desk(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Before the engine closes: finish the sends on the wire, give the rest back."""
     services = application.bot_data.services
-    if services is not None and services.desk is not None:
+    if services is None:
+        return
+    if services.status_board is not None:
+        await services.status_board.close()
+        services.status_board = None
+    if services.desk is not None:
         await services.desk.stop()
         services.desk = None

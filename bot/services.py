@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.broadcast_status import StatusBoard
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.loader import load_knowledge_base
@@ -59,6 +60,8 @@ class Services:
     reminders: ReminderService | None = None
     # The bureau desk's outbox and acknowledgement reminders (`bot.desk.start_desk`).
     desk: DeskWorker | None = None
+    # Broadcast status messages for their creators (`bot.broadcast_status.StatusBoard`).
+    status_board: StatusBoard | None = None
     _engine: AsyncEngine | None = field(default=None, init=False, repr=False)
 
     async def open(self) -> None:

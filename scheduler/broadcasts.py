@@ -121,13 +121,15 @@ async def watch(
     on_progress: Callable[[repo.Progress], Awaitable[None]],
     *,
     interval: float = 2.0,
+    shown: repo.Progress | None = None,
 ) -> repo.Progress:
     """Call ``on_progress`` every ``interval`` seconds while the broadcast runs, then once more.
 
+    Only progress different from the last shown (starting with ``shown``) is passed on.
     ``interval`` is also the throttle of the bot's status message: Telegram allows about one
     edit a second per chat, and a status nobody can read faster needs no more.
     """
-    last: repo.Progress | None = None
+    last = shown
     while True:
         async with session_factory() as session:
             current = await repo.progress(session=session, broadcast_id=broadcast_id)

@@ -4,8 +4,9 @@ The dialogue: the text (or a photo/document with a caption) → the audience pic
 (`bot.audience_picker`) → a preview with the exact recipient count and an estimated duration →
 "send now" (the explicit confirmation) or a scheduled time. Confirming creates one outbox row per
 recipient (`scheduler.broadcasts.confirm`); the `scheduler.desk.DeskWorker` delivers them. A status
-message, edited in place at most every ``broadcast_status_seconds``, shows sent / failed / pending
-with a Stop button, and becomes the delivery report at the end.
+message (`bot.broadcast_status`; for a scheduled broadcast, posted when its time comes), edited in
+place at most every ``broadcast_status_seconds``, shows sent / failed / pending with a Stop button,
+and becomes the delivery report at the end.
 
 Recipients' "收到 / Acknowledged" presses (``ba:<id>``, built by the outbox) are recorded by
 `acknowledge_broadcast`.
@@ -20,19 +21,19 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    ExtBot,
     MessageHandler,
     filters,
 )
 
 from bot import audience_picker, callbacks
 from bot.access import require_role
+from bot.broadcast_status import StatusBoard, render_status, status_buttons
 from bot.context import BotContext
 from bot.conversations import conversation
 from bot.gate import requires_role
@@ -49,7 +50,6 @@ __all__ = [
     "HANDLERS",
     "acknowledge_broadcast",
     "build_handler",
-    "render_status",
     "show_report",
     "stop_broadcast",
 ]
@@ -284,95 +284,31 @@ async def _confirm(update: Update, context: BotContext, *, scheduled_text: str |
             [(text(member.lang, "broadcast.stop"), callbacks.BROADCAST_STOP.encode(broadcast.id))]
         ]
         await respond(update, context.bot, reply, buttons)
+        _board(context).follow(broadcast.id, member.chat_id, member.lang, ack=broadcast.require_ack)
         return ConversationHandler.END
     progress = repo.Progress(status=BroadcastStatus.sending, total=count, pending=count)
+    ack = broadcast.require_ack
     status = await context.bot.send_message(
         member.chat_id,
-        render_status(broadcast.id, progress, member.lang, ack=broadcast.require_ack),
+        render_status(broadcast.id, progress, member.lang, ack=ack),
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(_status_buttons(broadcast.id, progress, member.lang, True)),
+        reply_markup=keyboard(status_buttons(broadcast.id, progress, member.lang, ack=ack)),
     )
-    context.application.create_task(
-        _follow(
-            context,
-            broadcast.id,
-            member.chat_id,
-            status.message_id,
-            member.lang,
-            broadcast.require_ack,
-        ),
-        name=f"broadcast-status-{broadcast.id}",
+    _board(context).follow(
+        broadcast.id,
+        member.chat_id,
+        member.lang,
+        ack=ack,
+        message_id=status.message_id,
+        shown=progress,
     )
     return ConversationHandler.END
 
 
-def render_status(broadcast_id: int, p: repo.Progress, lang: str, *, ack: bool) -> str:
-    """The status message / delivery report of a broadcast."""
-    errors = ""
-    if p.by_error:
-        listed = "; ".join(f"{escape(e[:80])} ×{n}" for e, n in sorted(p.by_error.items()))
-        errors = text(lang, "broadcast.errors", errors=listed)
-    return text(
-        lang,
-        "broadcast.status",
-        id=broadcast_id,
-        state=text(lang, f"broadcast.state.{p.status.value}"),
-        sent=p.sent,
-        failed=p.failed,
-        blocked=p.blocked,
-        pending=p.pending + p.sending,
-        total=p.total,
-        acks=text(lang, "broadcast.acks", acknowledged=p.acknowledged) if ack else "",
-        errors=errors,
-    )
-
-
-def _status_buttons(
-    broadcast_id: int, p: repo.Progress, lang: str, ack: bool
-) -> list[list[tuple[str, str]]]:
-    if not p.finished:
-        return [[(text(lang, "broadcast.stop"), callbacks.BROADCAST_STOP.encode(broadcast_id))]]
-    if ack:
-        label = text(lang, "broadcast.report_button")
-        return [[(label, callbacks.BROADCAST_REPORT.encode(broadcast_id))]]
-    return []
-
-
-async def _edit_status(
-    bot: ExtBot[None], chat_id: int, message_id: int, html: str, buttons: Any
-) -> None:
-    with contextlib.suppress(BadRequest):  # "message is not modified", or deleted by the admin
-        await bot.edit_message_text(
-            html,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(buttons),
-        )
-
-
-async def _follow(
-    context: BotContext, broadcast_id: int, chat_id: int, message_id: int, lang: str, ack: bool
-) -> None:
-    """Edit the status message as the delivery goes on (throttled by ``watch``'s interval)."""
-    services = context.services
-    assert services.session_factory is not None
-
-    async def show(p: repo.Progress) -> None:
-        html = render_status(broadcast_id, p, lang, ack=ack)
-        await _edit_status(
-            context.bot, chat_id, message_id, html, _status_buttons(broadcast_id, p, lang, ack)
-        )
-
-    try:
-        await service.watch(
-            services.session_factory,
-            broadcast_id,
-            show,
-            interval=services.settings.broadcast_status_seconds,
-        )
-    except TelegramError as exc:  # the status is a courtesy; the delivery goes on without it
-        log.warning("status of broadcast %s no longer updated: %s", broadcast_id, exc)
+def _board(context: BotContext) -> StatusBoard:
+    board = context.services.status_board
+    assert board is not None, "started with the desk (bot.desk.start_desk)"
+    return board
 
 
 async def stop_broadcast(update: Update, context: BotContext) -> None:

@@ -25,7 +25,15 @@ from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from storage.enums import BroadcastStatus, DeliveryStatus, ItemStatus, Phase, Reachability, Role
+from storage.enums import (
+    BroadcastStatus,
+    DeliveryStatus,
+    ItemStatus,
+    Language,
+    Phase,
+    Reachability,
+    Role,
+)
 from storage.models import (
     Broadcast,
     BroadcastDelivery,
@@ -42,6 +50,7 @@ __all__ = [
     "Claimed",
     "Outcome",
     "Progress",
+    "Watched",
     "acknowledge",
     "audience_query",
     "cancel",
@@ -58,6 +67,7 @@ __all__ = [
     "release",
     "start_due",
     "statuses",
+    "unfinished_with_creator",
 ]
 
 _OPEN_ITEM = (ItemStatus.open, ItemStatus.in_progress, ItemStatus.submitted, ItemStatus.returned)
@@ -128,6 +138,16 @@ class Outcome:
     message_id: int | None = None
     error: str = ""
     at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """An unfinished broadcast and the chat where its creator follows the delivery."""
+
+    broadcast_id: int
+    require_ack: bool
+    chat_id: int
+    lang: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +322,21 @@ async def cancel(*, session: AsyncSession, broadcast_id: int, now: datetime | No
         .values(status=BroadcastStatus.cancelled, finished_at=now or utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unfinished_with_creator(*, session: AsyncSession) -> list[Watched]:
+    """Scheduled or sending broadcasts whose creator has a chat (the bot shows them the status)."""
+    result = await session.execute(
+        select(Broadcast.id, Broadcast.require_ack, Person.chat_id, Person.language)
+        .join(Person, Person.id == Broadcast.created_by)  # type: ignore[arg-type]
+        .where(
+            Broadcast.status.in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),  # type: ignore[attr-defined]
+            Person.chat_id.is_not(None),  # type: ignore[union-attr]
+        )
+        .order_by(Broadcast.id)
+    )
+    rows = result.all()
+    return [Watched(b, bool(ack), chat, Language(lang).value) for b, ack, chat, lang in rows]
 
 
 async def statuses(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,10 +19,13 @@ from bot.app import build_application, running
 from bot.recording import RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
+from bot.updates import Sender
 from knowledge import KnowledgeBase, Matcher
+from storage.enums import Language, Reachability, Role
 from storage.repositories import broadcasts as repo
 from tests.bot.conftest import NOW, World
 from tests.bot.harness import BotHarness
+from tests.storage.factories import make_person
 
 
 def desk_settings(**overrides: object) -> Settings:
@@ -39,10 +43,11 @@ async def start_bot(
     settings: Settings,
     factory: async_sessionmaker[AsyncSession],
     knowledge_base: KnowledgeBase,
+    clock: Callable[[], datetime] = lambda: NOW,
 ) -> tuple[BotHarness, Services]:
     services = Services(
         settings,
-        clock=lambda: NOW,
+        clock=clock,
         session_factory=factory,
         knowledge=knowledge_base,
         matcher=Matcher(knowledge_base),
@@ -62,6 +67,25 @@ async def desk_bot(
     async with running(harness.app):
         harness.request.clear()
         yield harness
+
+
+async def bureau_admin(
+    lang: str, world: World, factory: async_sessionmaker[AsyncSession]
+) -> Sender:
+    """The world's bureau admin for "zh"; for "en", a new English-speaking admin (Ann, 302)."""
+    if lang == "zh":
+        return world.bureau
+    async with factory() as session, session.begin():
+        await make_person(
+            session,
+            Role.bureau,
+            name="Ann",
+            telegram_user_id=302,
+            chat_id=302,
+            language=Language.en,
+            reachability=Reachability.reachable,
+        )
+    return Sender(302, "Ann", "en")
 
 
 async def wait_until_finished(

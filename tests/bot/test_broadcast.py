@@ -10,35 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts import text
 from bot.updates import Sender
-from storage.enums import BroadcastStatus, Language, Reachability, Role
+from storage.enums import BroadcastStatus, Reachability, Role
 from storage.models import Broadcast, BroadcastDelivery
 from storage.repositories import broadcasts as repo
 from tests.bot.conftest import World
-from tests.bot.desk_fixtures import desk_bot, settle, wait_until_finished
+from tests.bot.desk_fixtures import bureau_admin, desk_bot, settle, wait_until_finished
 from tests.bot.harness import BotHarness, alerts, button, buttons, texts
 from tests.storage.factories import make_person
 
 __all__ = ["desk_bot"]  # the fixture, re-exported for pytest
 
 MANAGERS = (101, 102, 103)
-
-
-async def _english_admin(factory: async_sessionmaker[AsyncSession]) -> Sender:
-    async with factory() as session, session.begin():
-        await make_person(
-            session,
-            Role.bureau,
-            name="Ann",
-            telegram_user_id=302,
-            chat_id=302,
-            language=Language.en,
-            reachability=Reachability.reachable,
-        )
-    return Sender(302, "Ann", "en")
-
-
-async def _admin(lang: str, world: World, factory: async_sessionmaker[AsyncSession]) -> Sender:
-    return world.bureau if lang == "zh" else await _english_admin(factory)
 
 
 async def _broadcasts(factory: async_sessionmaker[AsyncSession]) -> list[Broadcast]:
@@ -79,7 +61,7 @@ async def test_the_preview_count_is_what_is_delivered_once_each(
     sqlite_session_factory: async_sessionmaker[AsyncSession],
     lang: str,
 ) -> None:
-    admin = await _admin(lang, world, sqlite_session_factory)
+    admin = await bureau_admin(lang, world, sqlite_session_factory)
     preview = await _compose_to_managers(desk_bot, admin, "明天 <停水> 通知")
     assert ("人数：<b>3</b>" if lang == "zh" else "Recipients: <b>3</b>") in preview
     assert "&lt;停水&gt;" in preview

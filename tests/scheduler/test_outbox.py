@@ -17,7 +17,7 @@ from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.notifier import Notice, Recipient, SendResult, SendStatus
 from scheduler.outbox import Outbox, OutboxConfig
-from storage.enums import BroadcastStatus, DeliveryStatus, Reachability, Role
+from storage.enums import BroadcastStatus, DeliveryStatus, Language, Reachability, Role
 from storage.models import BroadcastDelivery, Person, utcnow
 from storage.repositories import broadcasts as repo
 from tests.scheduler.outbox_fixtures import TODAY, make_programme
@@ -305,3 +305,32 @@ async def test_running_until_idle_does_not_stop_while_rows_are_left(
     config = OutboxConfig(rate=5000, per_chat_interval=0, max_in_flight=20, flush_interval=0)
     await Outbox(session_factory, Slow(), config=config).run(until_idle=True)
     assert (await _progress(session_factory, bid)).sent == 300
+
+
+async def test_unfinished_broadcasts_are_listed_with_their_creators_chat(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session, session.begin():
+        admin = await make_person(session, Role.bureau, chat_id=700, language=Language.en)
+        no_chat = await make_person(session, Role.bureau)
+        await make_person(session, Role.manager, chat_id=701)
+    later = utcnow() + timedelta(days=1)
+    scheduled = await _broadcast(session_factory, repo.Audience(), scheduled_at=later)
+    async with session_factory() as session, session.begin():
+        for creator in (admin.id, no_chat.id):
+            await repo.create_broadcast(
+                session=session, text="t", audience=repo.Audience(), today=TODAY, created_by=creator
+            )
+    async with session_factory() as session:
+        (sending,) = await repo.unfinished_with_creator(session=session)
+    assert (sending.chat_id, sending.lang) == (700, "en"), "no creator or no chat: not listed"
+    async with session_factory() as session, session.begin():
+        broadcast = await repo.get_broadcast(session=session, broadcast_id=scheduled)
+        broadcast.created_by = admin.id
+    async with session_factory() as session:
+        watched = await repo.unfinished_with_creator(session=session)
+    assert [(w.chat_id, w.lang) for w in watched] == [(700, "en"), (700, "en")]
+    await Outbox(session_factory, CollectingNotifier(), config=FAST).run(until_idle=True)
+    async with session_factory() as session:
+        (left,) = await repo.unfinished_with_creator(session=session)
+    assert left.broadcast_id == scheduled, "the one sent now is finished; the scheduled one waits"
