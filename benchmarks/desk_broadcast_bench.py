@@ -1,11 +1,12 @@
 """Broadcasts through the real Telegram sending path against a local Bot API stub.
 
     .venv/bin/python benchmarks/desk_broadcast_bench.py [--recipients 10000] [--fast-rate 1000]
-        [--paced-seconds 30] [--crash-runs 3]
+        [--paced-seconds 30] [--crash-runs 3] [--postgres-url URL]
 
 1. Throughput: ``--recipients`` people, one broadcast, outbox rate ``--fast-rate``, sent by PTB's
    ``ExtBot`` over HTTP through ``bot.notifier.TelegramNotifier`` to `bot_api_stub.py` (limits
    off: a self-hosted Bot API server). Goal: ≥ 90 % of the rate; RSS before/after (memory flat).
+   On SQLite, then on a scratch PostgreSQL database (skipped if the server is not reachable).
 2. Pacing: the default 25/s for ``--paced-seconds`` against the stub *enforcing* Telegram's limits
    (30/s overall, 1/s per chat; 429 with retry_after otherwise). Goal: within 5 % of 25/s, 0 × 429.
 3. Crash: a worker process (``tests.scheduler.crash_worker``) is SIGKILLed mid-broadcast, then the
@@ -31,6 +32,8 @@ from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
+from scratch_postgres import DEFAULT_SERVER, scratch_postgres
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli.broadcast import open_bot
@@ -83,8 +86,8 @@ def start_stub(folder: Path, *, limits: bool) -> Stub:
     return Stub(process, f"http://127.0.0.1:{port_file.read_text()}/bot")
 
 
-async def make_database(path: Path, recipients: int) -> async_sessionmaker[AsyncSession]:
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+async def make_database(url: str, recipients: int) -> async_sessionmaker[AsyncSession]:
+    engine = create_engine(url)
     await upgrade(engine)
     factory = make_session_factory(engine)
     async with factory() as session, session.begin():
@@ -106,18 +109,25 @@ async def broadcast_to_all(factory: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def run_through_telegram(
-    folder: Path, recipients: int, rate: float, *, limits: bool, pool: int = 8
+    folder: Path,
+    recipients: int,
+    rate: float,
+    *,
+    limits: bool,
+    url: str | None = None,
 ) -> None:
+    """One broadcast to ``recipients`` people at ``rate``; on SQLite unless ``url`` is given."""
     stub = start_stub(folder, limits=limits)
     try:
-        factory = await make_database(folder / f"bench-{rate:g}.db", recipients)
+        url = url or f"sqlite+aiosqlite:///{folder / f'bench-{rate:g}.db'}"
+        factory = await make_database(url, recipients)
         broadcast_id = await broadcast_to_all(factory)
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             telegram_token=SecretStr("123:bench"),
             bot_api_base_url=stub.url,
         )
-        async with open_bot(settings, pool=pool) as bot:
+        async with open_bot(settings) as bot:  # the CLI's own connection pool
             outbox = Outbox(
                 factory, TelegramNotifier(bot), config=OutboxConfig(rate=rate, max_in_flight=100)
             )
@@ -134,8 +144,10 @@ async def run_through_telegram(
     span = (served["last"] or 0) - (served["first"] or 0)
     # Rate over the span of accepted sends (n-1 intervals), the pacing the server saw.
     achieved = (served["messages"] - 1) / span if span > 0 else float("nan")
+    backend = make_url(url).get_backend_name()
     print(
-        f"rate {rate:g}/s, {recipients} recipients, stub limits {'on' if limits else 'off'}: "
+        f"[{backend}] rate {rate:g}/s, {recipients} recipients, "
+        f"stub limits {'on' if limits else 'off'}: "
         f"{done.sent} sent, {done.failed} failed in {elapsed:.1f} s; server saw "
         f"{served['messages']:.0f} messages at {achieved:.1f}/s "
         f"= {achieved / rate:.1%} of the rate; "
@@ -168,11 +180,11 @@ async def raw_http_baseline(folder: Path, requests: int = 3000, concurrency: int
 
 async def crash_once(folder: Path, run: int, recipients: int = 200) -> None:
     path = folder / f"crash-{run}.db"
-    factory = await make_database(path, recipients)
+    url = f"sqlite+aiosqlite:///{path}"
+    factory = await make_database(url, recipients)
     broadcast_id = await broadcast_to_all(factory)
     log = folder / f"crash-{run}.log"
     log.touch()
-    url = f"sqlite+aiosqlite:///{path}"
     worker = await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "tests.scheduler.crash_worker", url, str(log), "200"],
         cwd=ROOT,
@@ -206,8 +218,15 @@ async def main(args: argparse.Namespace) -> None:
         folder = Path(name)
         await raw_http_baseline(folder)
         await run_through_telegram(folder, args.recipients, args.fast_rate, limits=False)
+        if args.postgres_url:
+            async with scratch_postgres(args.postgres_url) as url:
+                if url is not None:
+                    await run_through_telegram(
+                        folder, args.recipients, args.fast_rate, limits=False, url=url
+                    )
         paced = int(25 * args.paced_seconds)
-        await run_through_telegram(folder, paced, 25.0, limits=True)
+        if paced:
+            await run_through_telegram(folder, paced, 25.0, limits=True)
         for run in range(args.crash_runs):
             await crash_once(folder, run)
 
@@ -218,4 +237,9 @@ if __name__ == "__main__":
     parser.add_argument("--fast-rate", type=float, default=1000)
     parser.add_argument("--paced-seconds", type=float, default=30)
     parser.add_argument("--crash-runs", type=int, default=3)
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_SERVER,
+        help="also run the throughput test on a scratch database of this server ('' skips it)",
+    )
     asyncio.run(main(parser.parse_args()))

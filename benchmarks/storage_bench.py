@@ -12,17 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import secrets
 import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-import asyncpg
 from openpyxl import Workbook
+from scratch_postgres import DEFAULT_SERVER, scratch_postgres
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from storage.db import create_engine, make_session_factory
 from storage.demo import load_demo
@@ -118,24 +116,13 @@ async def _bench(url: str, label: str) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-url", default=DEFAULT_SERVER)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         await _bench(f"sqlite+aiosqlite:///{tmp}/bench.db", "sqlite")
-    admin = make_url(args.postgres_url).set(drivername="postgresql")
-    name = f"handinhand_bench_{secrets.token_hex(4)}"
-    try:
-        connection = await asyncpg.connect(admin.render_as_string(hide_password=False), timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        print(f"[postgresql] skipped: server not reachable ({exc})")
-        return
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = admin.set(drivername="postgresql+asyncpg", database=name)
-        await _bench(url.render_as_string(hide_password=False), "postgresql")
-    finally:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+    async with scratch_postgres(args.postgres_url) as url:
+        if url is not None:
+            await _bench(url, "postgresql")
 
 
 if __name__ == "__main__":

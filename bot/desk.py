@@ -20,10 +20,20 @@ from scheduler.outbox import OutboxConfig
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from bot.settings import Settings
 
-__all__ = ["start_desk", "stop_desk"]
+__all__ = ["outbox_config", "start_desk", "stop_desk"]
 
 log = logging.getLogger(__name__)
+
+
+def outbox_config(settings: Settings) -> OutboxConfig:
+    """The outbox's pacing from the operator's settings (the bot's and the CLI's)."""
+    return OutboxConfig(
+        rate=settings.broadcast_rate,
+        max_sending=settings.broadcast_max_sending,
+        idle_interval=settings.broadcast_poll_seconds,
+    )
 
 
 def _services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
@@ -41,9 +51,7 @@ async def start_desk(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services.desk = DeskWorker(
         services.session_factory,
         services.notifier or TelegramNotifier(application.bot, services),
-        config=OutboxConfig(
-            rate=settings.broadcast_rate, idle_interval=settings.broadcast_poll_seconds
-        ),
+        config=outbox_config(settings),
         reminder_delay=timedelta(hours=settings.broadcast_ack_reminder_hours),
         clock=CallableClock(services.clock),
     )

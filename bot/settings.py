@@ -37,9 +37,11 @@ class Settings(BaseSettings):
     # Chat that hears about unexpected bot errors (one line each); None: only the log.
     admin_chat_id: int | None = None
     # Bureau broadcasts (the outbox): messages a second overall (Telegram allows about 30),
+    # sends waiting for an answer at once (raise it if Bot API round trips exceed 300 ms),
     # how often an idle worker looks for work, how often the bot's status message is edited,
     # and how long after delivery non-acknowledgers are reminded (once).
     broadcast_rate: Annotated[float, Field(gt=0)] = 25.0
+    broadcast_max_sending: Annotated[int, Field(gt=0)] = 8
     broadcast_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
     broadcast_status_seconds: Annotated[float, Field(gt=0)] = 2.0
     broadcast_ack_reminder_hours: Annotated[float, Field(ge=0)] = 24.0

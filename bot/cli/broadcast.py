@@ -36,11 +36,12 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.cli import app
+from bot.desk import outbox_config
 from bot.notifier import TelegramNotifier
 from bot.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.settings import Settings
 from scheduler import broadcasts as service
-from scheduler.outbox import Outbox, OutboxConfig
+from scheduler.outbox import Outbox
 from storage.db import create_engine, make_session_factory
 from storage.enums import Phase, Role
 from storage.errors import NotFound
@@ -67,8 +68,11 @@ def format_progress(broadcast_id: int, p: repo.Progress) -> str:
 
 
 @asynccontextmanager
-async def open_bot(settings: Settings, *, pool: int = 64) -> AsyncIterator[ExtBot[None]]:
+async def open_bot(settings: Settings, *, pool: int = 16) -> AsyncIterator[ExtBot[None]]:
     """A PTB bot on ``settings.bot_api_base_url`` with room for ``pool`` concurrent sends.
+
+    The outbox keeps at most ``broadcast_max_sending`` sends on the wire; the rest of the pool
+    is room for the status and upload calls.
 
     Raises:
         ValueError: if no token is configured.
@@ -126,9 +130,7 @@ async def _deliver(
     factory: async_sessionmaker[AsyncSession], bot: ExtBot[None], settings: Settings, bid: int
 ) -> repo.Progress:
     """Run the outbox here until this broadcast is done, drawing the progress bar."""
-    outbox = Outbox(
-        factory, TelegramNotifier(bot), config=OutboxConfig(rate=settings.broadcast_rate)
-    )
+    outbox = Outbox(factory, TelegramNotifier(bot), config=outbox_config(settings))
     stop = asyncio.Event()
     worker = asyncio.create_task(outbox.run(stop))
     columns = (

@@ -334,3 +334,26 @@ async def test_unfinished_broadcasts_are_listed_with_their_creators_chat(
     async with session_factory() as session:
         (left,) = await repo.unfinished_with_creator(session=session)
     assert left.broadcast_id == scheduled, "the one sent now is finished; the scheduled one waits"
+
+
+async def test_no_more_than_max_sending_sends_wait_for_an_answer_at_once(
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    bid = await _broadcast_to_many(sqlite_session_factory, 40)
+    waiting = 0
+    most = 0
+
+    class SlowNotifier(CollectingNotifier):
+        async def send(self, recipient: Recipient, notice: Notice) -> SendResult:
+            nonlocal waiting, most
+            waiting += 1
+            most = max(most, waiting)
+            await asyncio.sleep(0.01)  # a Bot API round trip
+            waiting -= 1
+            return await super().send(recipient, notice)
+
+    notifier = SlowNotifier()
+    config = OutboxConfig(rate=10_000, per_chat_interval=0, flush_interval=0.01, max_sending=3)
+    await Outbox(sqlite_session_factory, notifier, config=config).run(until_idle=True)
+    assert most == 3
+    assert len(notifier.sent) == 40 and (await _progress(sqlite_session_factory, bid)).sent == 40
