@@ -5,7 +5,7 @@ temporary directory, the real knowledge base. Questions cycle through knowledge-
 (answered and "did you mean") and out-of-scope texts, from a bound manager and a guest; each update
 is matched, logged to the question log (one transaction) and answered.
 
-    python benchmarks/bot_bench.py [--updates N] [--db URL]
+    python benchmarks/bot_bench.py [--updates N] [--postgres [SERVER_URL]]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch_postgres import DEFAULT_SERVER, scratch_postgres
 from telegram import Update
 
 from bot.app import build_application, running
@@ -94,11 +95,25 @@ async def main(updates: int, url: str | None) -> None:
     print(f"  replies sent {sent}")
 
 
+async def on_backend(updates: int, postgres: str | None) -> None:
+    if postgres is None:
+        await main(updates, None)
+        return
+    async with scratch_postgres(postgres) as url:
+        if url is not None:
+            await main(updates, url)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument(
-        "--db", default=None, help="database URL (default: a temporary SQLite file)"
+        "--postgres",
+        nargs="?",
+        const=DEFAULT_SERVER,
+        default=None,
+        metavar="SERVER_URL",
+        help="on a scratch database of this PostgreSQL server (default: temporary SQLite)",
     )
     args = parser.parse_args()
-    asyncio.run(main(args.updates, args.db))
+    asyncio.run(on_backend(args.updates, args.postgres))
