@@ -12,10 +12,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, TypeHandler
+from telegram.ext import AIORateLimiter, Application, BaseHandler, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, context_types
+from bot.conversations import share_latest
 from bot.desk import start_desk, stop_desk
 from bot.gate import load_member
 from bot.handlers import (
@@ -81,33 +82,33 @@ def build_application(
     application.bot_data.services = services
 
     application.add_handler(TypeHandler(Update, load_member), group=-1)
-    application.add_handlers(
-        [
-            answers.build_handler(),
-            broadcast.build_handler(),
-            curation.build_handler(),
-            item_submission.build_handler(),
-            item_review.build_handler(),
-            item_creation.build_handler(),
-            help.build_handler(),
-            visit_booking.build_handler(),
-            visit_outcomes.build_handler(),
-            *onboarding.HANDLERS,
-            *topics.HANDLERS,
-            *items.HANDLERS,
-            *item_review.HANDLERS,
-            *mentees.HANDLERS,
-            *help.HANDLERS,
-            *visit_booking.HANDLERS,
-            *visits.HANDLERS,
-            *broadcast.HANDLERS,
-            *stats.HANDLERS,
-            *curation.HANDLERS,
-            *ask.HANDLERS,
-            ask.QUESTION_HANDLER,
-            *refusals.HANDLERS,
-        ]
-    )
+    handlers: list[BaseHandler[Any, Any, Any]] = [
+        answers.build_handler(),
+        broadcast.build_handler(),
+        curation.build_handler(),
+        item_submission.build_handler(),
+        item_review.build_handler(),
+        item_creation.build_handler(),
+        help.build_handler(),
+        visit_booking.build_handler(),
+        visit_outcomes.build_handler(),
+        *onboarding.HANDLERS,
+        *topics.HANDLERS,
+        *items.HANDLERS,
+        *item_review.HANDLERS,
+        *mentees.HANDLERS,
+        *help.HANDLERS,
+        *visit_booking.HANDLERS,
+        *visits.HANDLERS,
+        *broadcast.HANDLERS,
+        *stats.HANDLERS,
+        *curation.HANDLERS,
+        *ask.HANDLERS,
+        ask.QUESTION_HANDLER,
+        *refusals.HANDLERS,
+    ]
+    share_latest(handlers)  # a person is in one conversation at a time: the latest
+    application.add_handlers(handlers)
     application.add_error_handler(errors.report_error)
     return application
 

@@ -1,9 +1,16 @@
-"""What every conversation shares: the /cancel fallback, a timeout, per-user state."""
+"""What every conversation shares: the /cancel fallback, a timeout, per-user state.
+
+A person is in one conversation at a time: the one they started last. Without that rule, starting
+a second conversation (say /helpme while an item submission waits for evidence) would leave the
+first listening, and the first, being earlier in the handler list, would take the replies meant
+for the second — with the second's draft. `share_latest` gives all conversations of one
+application a record of which conversation each person entered last; the others step aside.
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +22,15 @@ from bot.context import BotContext
 from bot.replies import respond
 from bot.texts import text
 
-__all__ = ["TIMEOUT", "cancel", "conversation", "draft_of", "end_draft", "start_draft"]
+__all__ = [
+    "TIMEOUT",
+    "cancel",
+    "conversation",
+    "draft_of",
+    "end_draft",
+    "share_latest",
+    "start_draft",
+]
 
 TIMEOUT = timedelta(minutes=30)
 _DRAFT = "draft"
@@ -26,6 +41,53 @@ async def cancel(update: Update, context: BotContext) -> int:
     end_draft(context)
     await respond(update, context.bot, text(context.member.lang, "conversation.cancelled"))
     return ConversationHandler.END
+
+
+_Key = tuple[int, int]
+
+
+def _key(update: object) -> _Key | None:
+    if isinstance(update, Update) and update.effective_chat and update.effective_user:
+        return update.effective_chat.id, update.effective_user.id
+    return None
+
+
+class _Conversation(ConversationHandler[Any]):
+    """A conversation that steps aside once its person has entered another one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latest: dict[_Key, str] = {}  # replaced by one shared dict in `share_latest`
+        for handler in self.entry_points:
+            handler.callback = self._entering(handler.callback)
+
+    def check_update(self, update: object) -> Any:
+        key = _key(update)
+        superseded = key is not None and self.latest.get(key, self.name) != self.name
+        if superseded and not any(h.check_update(update) for h in self.entry_points):
+            return None  # a reply to the conversation they started later, not to this one
+        return super().check_update(update)
+
+    def _entering(
+        self, callback: Callable[[Update, Any], Awaitable[Any]]
+    ) -> Callable[[Update, Any], Awaitable[Any]]:
+        async def entered(update: Update, context: Any) -> Any:
+            state = await callback(update, context)
+            key = _key(update)
+            if key is not None and state not in (None, ConversationHandler.END):
+                assert self.name is not None
+                self.latest[key] = self.name
+            return state
+
+        return entered
+
+
+def share_latest(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> None:
+    """Let the conversations among ``handlers`` know which one each person entered last."""
+    latest: dict[_Key, str] = {}
+    for handler in handlers:
+        if isinstance(handler, _Conversation):
+            handler.latest = latest
 
 
 def conversation(
@@ -41,7 +103,7 @@ def conversation(
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        return ConversationHandler(
+        return _Conversation(
             entry_points=list(entry_points),
             states={key: list(handlers) for key, handlers in states.items()},
             fallbacks=[CommandHandler("cancel", cancel)],

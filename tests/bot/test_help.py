@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import callbacks
 from bot.texts import text
 from bot.urgency import is_urgent
-from storage.enums import HelpStatus
-from storage.models import HelpRequest
+from storage.enums import HelpStatus, ItemStatus
+from storage.models import HelpRequest, Item
 from tests.bot.conftest import World
 from tests.bot.harness import BotHarness, button, texts
 
@@ -93,3 +94,27 @@ async def test_another_companys_mentor_cannot_acknowledge(
 def test_urgent_words_are_recognised_in_both_languages() -> None:
     assert is_urgent("废水超标了") and is_urgent("FIRE in the store") and is_urgent("oil spilled")
     assert not is_urgent("台账怎么填") and not is_urgent("how do I file the plan")
+
+
+async def test_a_help_request_started_mid_submission_gets_the_replies(
+    bot: BotHarness,
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The conversation started last hears the person; the one it interrupted stays out of it."""
+    await bot.press(
+        world.manager_a, callbacks.ITEM_DONE.encode(world.item_a2.id)
+    )  # awaits evidence
+    await bot.send(world.manager_a, "/helpme")
+    await bot.send(world.manager_a, "污水处理设施出水不达标")
+    calls = await bot.send(world.manager_a, "/done")
+    assert "已发送给您的帮扶导师" in texts(calls, world.manager_a.user_id)
+    (request,) = await _requests(sqlite_session_factory)
+    assert request.text == "污水处理设施出水不达标"
+    async with sqlite_session_factory() as session:
+        item = await session.get(Item, world.item_a2.id)
+    assert item is not None and item.status is ItemStatus.open, "nothing was submitted"
+    later = await bot.send(world.manager_a, "排污许可证有效期多久")
+    assert "5年" in texts(later), "a plain question again, not evidence for the item"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
