@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.notifier import Notifier, Recipient, SendStatus
 from scheduler.outbox import default_ack_data, notice_for
+from storage.enums import BroadcastStatus
 from storage.models import Broadcast, utcnow
 from storage.repositories import broadcasts as repo
 
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 REMINDER_KEY = "broadcast.ack_reminder"
+# Watching ends here, not when nothing is left to send: the worker marks the broadcast done a
+# flush later, and the last status shown should say so.
+_OVER = frozenset({BroadcastStatus.done, BroadcastStatus.cancelled})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,7 @@ async def watch(
         if current != last:
             await on_progress(current)
             last = current
-        if current.finished and current.status.value != "scheduled":
+        if current.status in _OVER:
             return current
         await asyncio.sleep(interval)
 
