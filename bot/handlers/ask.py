@@ -42,7 +42,8 @@ async def ask_question(update: Update, context: BotContext) -> None:
         )
     lang = member.lang
     if outcome.status == "answered" and outcome.answer is not None:
-        reply = render_answer(outcome.answer, outcome.citation or "", lang)
+        # The answer is in the question's language; its "basis" label goes with it.
+        reply = render_answer(outcome.answer, outcome.citation or "", outcome.lang)
         buttons = [
             [
                 (text(lang, "answer.helpful"), callbacks.FEEDBACK.encode(question_id, 1)),

@@ -82,6 +82,17 @@ async def test_answered_question_shows_answer_basis_and_feedback_buttons(
     assert row.feedback is Feedback.down
 
 
+async def test_an_answer_comes_whole_in_the_questions_language(
+    bot: BotHarness, world: World, answerable: Entry
+) -> None:
+    """A Chinese-speaking manager asking in English reads the answer and its basis in English;
+    the buttons stay in the language they chose."""
+    calls = await bot.send(world.manager_a, answerable.questions["en"][0])
+    reply = texts(calls)
+    assert "Legal basis" in reply and "依据" not in reply
+    assert ("👍 有帮助", button(calls, "fb:")) in buttons(calls)
+
+
 async def test_suggestions_open_the_chosen_entry_and_remember_it(
     bot: BotHarness,
     world: World,
