@@ -10,7 +10,7 @@ application a record of which conversation each person entered last; the others 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -69,8 +69,8 @@ class _Conversation(ConversationHandler[Any]):
         return super().check_update(update)
 
     def _entering(
-        self, callback: Callable[[Update, Any], Awaitable[Any]]
-    ) -> Callable[[Update, Any], Awaitable[Any]]:
+        self, callback: Callable[[Update, Any], Coroutine[Any, Any, Any]]
+    ) -> Callable[[Update, Any], Coroutine[Any, Any, Any]]:
         async def entered(update: Update, context: Any) -> Any:
             state = await callback(update, context)
             key = _key(update)
