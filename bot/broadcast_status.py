@@ -62,6 +62,15 @@ def status_buttons(broadcast_id: int, p: repo.Progress, lang: str, *, ack: bool)
     return []
 
 
+def _started(p: repo.Progress) -> bool:
+    """Whether there is anything to show: not still scheduled, nor stopped before it began (the
+    Stop reply already said so)."""
+    untouched = p.sent + p.failed + p.blocked == 0
+    return p.status is not BroadcastStatus.scheduled and not (
+        p.status is BroadcastStatus.cancelled and untouched
+    )
+
+
 class StatusBoard:
     """Follows broadcasts for their creators: one background task per broadcast.
 
@@ -132,39 +141,25 @@ class StatusBoard:
         message_id: int | None,
         shown: repo.Progress | None,
     ) -> None:
-        try:
-            if message_id is None:
-                started = await self._wait_until_started(broadcast_id)
-                if started is None:
-                    return  # stopped before it began: the Stop reply already said so
+        async def show(p: repo.Progress) -> None:
+            nonlocal message_id
+            if message_id is not None:
+                await self._edit(chat_id, message_id, broadcast_id, p, lang, ack)
+            elif _started(p):  # a scheduled broadcast's time has come: post its status
                 message = await self.bot.send_message(
                     chat_id,
-                    render_status(broadcast_id, started, lang, ack=ack),
+                    render_status(broadcast_id, p, lang, ack=ack),
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(status_buttons(broadcast_id, started, lang, ack=ack)),
+                    reply_markup=keyboard(status_buttons(broadcast_id, p, lang, ack=ack)),
                 )
-                message_id, shown = message.message_id, started
+                message_id = message.message_id
 
-            async def show(p: repo.Progress) -> None:
-                assert message_id is not None
-                await self._edit(chat_id, message_id, broadcast_id, p, lang, ack)
-
+        try:
             await service.watch(
                 self.session_factory, broadcast_id, show, interval=self.interval, shown=shown
             )
         except TelegramError as exc:  # the status is a courtesy; the delivery goes on without it
             log.warning("status of broadcast %s no longer updated: %s", broadcast_id, exc)
-
-    async def _wait_until_started(self, broadcast_id: int) -> repo.Progress | None:
-        """Poll while the broadcast is scheduled; None if it was cancelled before sending."""
-        while True:
-            async with self.session_factory() as session:
-                p = await repo.progress(session=session, broadcast_id=broadcast_id)
-            if p.status is BroadcastStatus.scheduled:
-                await asyncio.sleep(self.interval)
-                continue
-            untouched = p.sent + p.failed + p.blocked == 0
-            return None if p.status is BroadcastStatus.cancelled and untouched else p
 
     async def _edit(
         self,

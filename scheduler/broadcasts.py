@@ -127,7 +127,7 @@ async def watch(
     interval: float = 2.0,
     shown: repo.Progress | None = None,
 ) -> repo.Progress:
-    """Call ``on_progress`` every ``interval`` seconds while the broadcast runs, then once more.
+    """Call ``on_progress`` every ``interval`` seconds until the broadcast is done or cancelled.
 
     Only progress different from the last shown (starting with ``shown``) is passed on.
     ``interval`` is also the throttle of the bot's status message: Telegram allows about one
