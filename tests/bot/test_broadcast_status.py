@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import running
 from bot.updates import Sender
 from knowledge import KnowledgeBase
+from scheduler.clock import ManualClock
 from storage.enums import BroadcastStatus
 from storage.repositories import broadcasts as repo
 from tests.bot.conftest import NOW, World
@@ -26,16 +27,6 @@ WORDS = {
     "zh": ("定时通知", "已定时", "已完成", "已发送 3"),
     "en": ("Timed notice", "scheduled", "done", "Sent 3"),
 }
-
-
-class Clock:
-    """The bot's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def _schedule_to_managers(bot: BotHarness, admin: Sender, words: str, when: str) -> str:
@@ -90,8 +81,8 @@ async def test_a_scheduled_broadcast_shows_its_status_when_its_time_comes(
     lang: str,
 ) -> None:
     words, scheduled, done, sent = WORDS[lang]
-    clock = Clock()
-    harness, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock)
+    clock = ManualClock(NOW)
+    harness, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock.now)
     async with running(harness.app):
         admin = await bureau_admin(lang, world, sqlite_session_factory)
         await _schedule_to_managers(harness, admin, words, "2026-06-02 09:00")
@@ -103,7 +94,7 @@ async def test_a_scheduled_broadcast_shows_its_status_when_its_time_comes(
         )
         assert not _deliveries(harness, words)
 
-        clock.now = datetime(2026, 6, 2, 1, 0, 5, tzinfo=NOW.tzinfo)  # 09:00:05 in Shanghai
+        clock.set(datetime(2026, 6, 2, 1, 0, 5, tzinfo=NOW.tzinfo))  # 09:00:05 in Shanghai
         await wait_until_finished(sqlite_session_factory, watched.broadcast_id)
         await settle()
     (status,) = _status_messages(harness, admin.user_id, watched.broadcast_id)
@@ -118,15 +109,15 @@ async def test_a_scheduled_broadcast_stopped_before_it_starts_posts_no_status(
     sqlite_session_factory: async_sessionmaker[AsyncSession],
     knowledge_base: KnowledgeBase,
 ) -> None:
-    clock = Clock()
-    harness, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock)
+    clock = ManualClock(NOW)
+    harness, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock.now)
     async with running(harness.app):
         calls = await _schedule_to_managers(harness, world.bureau, "取消的通知", "2026-06-02 09:00")
         assert "2026-06-02 09:00" in calls
         stop = button(harness.request.calls, "bx:", world.bureau.user_id)
         harness.request.clear()
         await harness.press(world.bureau, stop)
-        clock.now = NOW + timedelta(days=2)
+        clock.set(NOW + timedelta(days=2))
         await settle()
     to_admin = [c for c in harness.request.calls if c.chat_id == world.bureau.user_id]
     assert len(to_admin) == 1 and "已停止" in to_admin[0].text
@@ -137,13 +128,13 @@ async def test_after_a_restart_unfinished_broadcasts_get_a_fresh_status_message(
     sqlite_session_factory: async_sessionmaker[AsyncSession],
     knowledge_base: KnowledgeBase,
 ) -> None:
-    clock = Clock()
-    first, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock)
+    clock = ManualClock(NOW)
+    first, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock.now)
     async with running(first.app):
         await _schedule_to_managers(first, world.bureau, "重启后的通知", "2026-06-02 09:00")
     # The bot is down when the broadcast's time comes; the next start shows its status.
-    clock.now = datetime(2026, 6, 2, 2, 0, tzinfo=NOW.tzinfo)
-    second, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock)
+    clock.set(datetime(2026, 6, 2, 2, 0, tzinfo=NOW.tzinfo))
+    second, _ = await start_bot(desk_settings(), sqlite_session_factory, knowledge_base, clock.now)
     async with running(second.app):
         async with sqlite_session_factory() as session:
             (watched,) = await repo.unfinished_with_creator(session=session)
