@@ -21,9 +21,9 @@ from scratch_postgres import DEFAULT_SERVER, scratch_postgres
 from telegram import Update
 
 from bot.app import build_application, running
-from bot.recording import RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
+from bot.terminal.recording import RecordingRequest
 from bot.updates import Sender, UpdateFactory
 from knowledge import load_knowledge_base
 from storage.db import create_engine, make_session_factory

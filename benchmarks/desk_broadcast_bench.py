@@ -36,9 +36,9 @@ from scratch_postgres import DEFAULT_SERVER, scratch_postgres
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli.broadcast import open_bot
 from bot.notifier import TelegramNotifier
 from bot.settings import Settings
+from cli.broadcast import open_bot
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.outbox import Outbox, OutboxConfig

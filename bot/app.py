@@ -39,10 +39,10 @@ from bot.handlers import (
     visit_outcomes,
     visits,
 )
-from bot.menus import set_default_menus
 from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
+from bot.ui.menus import set_default_menus
 from scheduler.clock import CallableClock
 from scheduler.config import ReminderConfig
 from scheduler.service import ReminderService

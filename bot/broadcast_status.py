@@ -19,9 +19,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import callbacks
-from bot.html import escape
-from bot.replies import Buttons, keyboard
-from bot.texts import text
+from bot.ui.html import escape
+from bot.ui.replies import Buttons, keyboard
+from bot.ui.texts import text
 from scheduler import broadcasts as service
 from storage.enums import BroadcastStatus
 from storage.repositories import broadcasts as repo

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.texts import Lang
-from storage.enums import Role
+from bot.ui.texts import Lang
+from programme.actors import Actor
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 __all__ = ["BotContext", "BotData", "Member", "context_types", "current_member"]
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
-    """Who sent the current update, as the gate loaded it from the database.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member(Actor):
+    """Who sent the current update, as the gate loaded it from the database: the programme's
+    `Actor` plus where and how to answer them.
 
     ``person_id`` and ``role`` are None for someone who has not onboarded (a guest).
     """
@@ -27,14 +28,10 @@ class Member:
     telegram_user_id: int
     chat_id: int
     lang: Lang
-    person_id: int | None = None
-    role: Role | None = None
-    enterprise_id: int | None = None
     name: str = ""
 
-    @property
-    def is_guest(self) -> bool:
-        return self.person_id is None
+    def describe(self) -> str:
+        return f"user {self.telegram_user_id} ({self.role})"
 
 
 # Set by the gate for each update. A context variable rather than user_data: it is per update

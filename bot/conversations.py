@@ -19,8 +19,8 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
-from bot.replies import respond
-from bot.texts import text
+from bot.ui.replies import respond
+from bot.ui.texts import text
 
 __all__ = [
     "TIMEOUT",

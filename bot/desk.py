@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application
 
 from bot.broadcast_status import StatusBoard
+from bot.handlers.phrasings import load_extra_phrasings
 from bot.notifier import TelegramNotifier
-from bot.phrasings import load_extra_phrasings
 from scheduler.clock import CallableClock
 from scheduler.desk import DeskWorker
 from scheduler.outbox import OutboxConfig

@@ -2,9 +2,9 @@
 
 `load_member` runs first for every update (a `TypeHandler` in group -1, see `bot.app`): it loads
 the sender's person and role from the database and makes it the current `Member`. Handlers that
-need a role are registered with a `requires_role` filter; whatever falls through reaches the
+need a role are registered with a `for_roles` filter; whatever falls through reaches the
 refusal handlers at the end of `bot.app`. Button handlers additionally re-check the object they act
-on (`bot.access`), because callback data is untrusted.
+on (`programme.access`), because callback data is untrusted.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.context import BotContext, Member, current_member, set_current_member
-from bot.texts import language_of, text
+from bot.ui.texts import language_of, text
+from programme.access import has_role
 from storage.enums import Role
 from storage.repositories import people
 
-__all__ = ["load_member", "requires_role"]
+__all__ = ["for_roles", "load_member"]
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +74,17 @@ class _RoleFilter(filters.UpdateFilter):
     """Passes updates whose sender (as loaded by the gate) has one of ``roles``."""
 
     def __init__(self, roles: frozenset[Role]) -> None:
-        super().__init__(name=f"requires_role({', '.join(sorted(r.value for r in roles))})")
+        super().__init__(name=f"for_roles({', '.join(sorted(r.value for r in roles))})")
         self.roles = roles
 
     def filter(self, update: Update) -> bool:
-        member = current_member()
-        return member is not None and member.role in self.roles
+        return has_role(current_member(), self.roles)
 
 
-def requires_role(*roles: Role) -> filters.UpdateFilter:
-    """A filter for handlers only some roles may use; combine with ``&`` as usual."""
+def for_roles(*roles: Role) -> filters.UpdateFilter:
+    """Routes a command to the roles it is for; combine with ``&`` as usual.
+
+    Routing only: the permission itself is `programme.access` (``has_role`` here, and the
+    use-cases' own checks on the objects they touch), so there is one rule, not two.
+    """
     return _RoleFilter(frozenset(roles))

@@ -28,9 +28,9 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import callbacks
-from bot.html import escape, split_message
-from bot.replies import keyboard
-from bot.texts import language_of, text
+from bot.ui.html import escape, split_message
+from bot.ui.replies import keyboard
+from bot.ui.texts import language_of, text
 from knowledge.base import KnowledgeBase
 from knowledge.language import Lang
 from scheduler.notifier import Notice, Recipient, SendResult, SendStatus

@@ -1,6 +1,6 @@
 """Reading a person's notification preferences (``Person.preferences``, set in /settings).
 
-Keys, shared with `bot.preferences` (which writes them): ``digest``, ``visit_reminders``,
+Keys, shared with `bot.handlers.preferences` (which writes them): ``digest``, ``visit_reminders``,
 ``calendar``, ``escalations`` (booleans, default on), ``digest_time`` ("HH:MM" local) and
 ``quiet_hours`` ("HH:MM-HH:MM", ``["HH:MM", "HH:MM"]`` or "" for none). Anything unreadable falls
 back to the default rather than silencing a person.

@@ -8,12 +8,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.access import Refused, require_role
 from bot.context import BotContext
 from bot.conversations import conversation, end_draft, start_draft
-from bot.html import escape
-from bot.replies import pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.ui.html import escape
+from bot.ui.replies import pressed_ids, respond, send
+from bot.ui.texts import language_of, text
+from programme.access import require_role
+from programme.errors import Refused
 from storage.enums import Role
 from storage.repositories import people, questions
 

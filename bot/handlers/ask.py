@@ -6,13 +6,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.access import Refused
 from bot.context import BotContext
-from bot.html import escape
-from bot.recipients import question_recipient
-from bot.rendering import render_answer, render_entry
-from bot.replies import pressed, pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.ui.html import escape
+from bot.ui.rendering import render_answer, render_entry
+from bot.ui.replies import pressed, pressed_ids, respond, send
+from bot.ui.texts import language_of, text
+from programme.errors import Refused
+from programme.recipients import question_recipient
 from storage.enums import Feedback, QuestionOutcome
 from storage.repositories import questions
 

@@ -1,7 +1,8 @@
 """/broadcast: a bureau admin composes an announcement, picks the audience, previews, confirms.
 
 The dialogue: the text (or a photo/document with a caption) → the audience picker
-(`bot.audience_picker`) → a preview with the exact recipient count and an estimated duration →
+(`bot.handlers.audience_picker`) → a
+preview with the exact recipient count and an estimated duration →
 "send now" (the explicit confirmation) or a scheduled time. Confirming creates one outbox row per
 recipient (`scheduler.broadcasts.confirm`); the `scheduler.desk.DeskWorker` delivers them. A status
 message (`bot.broadcast_status`; for a scheduled broadcast, posted when its time comes), edited in
@@ -31,16 +32,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import audience_picker, callbacks
-from bot.access import require_role
+from bot import callbacks
 from bot.broadcast_status import StatusBoard, render_status, status_buttons
 from bot.context import BotContext
 from bot.conversations import conversation
-from bot.gate import requires_role
-from bot.html import escape
-from bot.replies import keyboard, pressed, pressed_ids, respond
-from bot.send_time import EXAMPLE_FORMAT, parse_send_time
-from bot.texts import text
+from bot.gate import for_roles
+from bot.handlers import audience_picker
+from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
+from bot.ui.html import escape
+from bot.ui.replies import keyboard, pressed, pressed_ids, respond
+from bot.ui.texts import text
+from programme.access import require_role
 from scheduler import broadcasts as service
 from storage.enums import BroadcastStatus, Role
 from storage.repositories import broadcasts as repo
@@ -391,7 +393,7 @@ def build_handler() -> ConversationHandler[Any]:
     content = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
     return conversation(
         "broadcast",
-        [CommandHandler("broadcast", start_broadcast, filters=requires_role(Role.bureau))],
+        [CommandHandler("broadcast", start_broadcast, filters=for_roles(Role.bureau))],
         {
             AWAITING_CONTENT: [MessageHandler(content, take_content)],
             CHOOSING_AUDIENCE: [

@@ -23,15 +23,16 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.access import Refused, require_role
 from bot.context import BotContext
 from bot.conversations import conversation
-from bot.gate import requires_role
-from bot.html import escape
-from bot.phrasings import teach
-from bot.replies import pressed, pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.gate import for_roles
+from bot.handlers.phrasings import teach
+from bot.ui.html import escape
+from bot.ui.replies import pressed, pressed_ids, respond, send
+from bot.ui.texts import language_of, text
 from knowledge.entry import Entry
+from programme.access import require_role
+from programme.errors import Refused
 from storage.enums import Role
 from storage.models import QuestionLog
 from storage.repositories import curation, people, questions
@@ -253,7 +254,7 @@ def build_handler() -> ConversationHandler[Any]:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("curate", show_queue, filters=requires_role(Role.bureau)),
-    CommandHandler("review", show_review_queue, filters=requires_role(Role.bureau)),
+    CommandHandler("curate", show_queue, filters=for_roles(Role.bureau)),
+    CommandHandler("review", show_review_queue, filters=for_roles(Role.bureau)),
     CallbackQueryHandler(mark_reviewed, pattern=callbacks.CURATE_REVIEWED.pattern),
 ]

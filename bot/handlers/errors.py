@@ -13,10 +13,10 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.access import Refused
 from bot.context import BotContext, current_member
-from bot.replies import send
-from bot.texts import language_of, text
+from bot.ui.replies import send
+from bot.ui.texts import language_of, text
+from programme.errors import Refused
 from storage.errors import InvalidTransition, NotFound
 
 __all__ = ["report_error"]

@@ -19,17 +19,18 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.access import Refused, require_enterprise, require_role
 from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
-from bot.gate import requires_role
+from bot.gate import for_roles
+from bot.handlers.urgency import is_urgent
 from bot.handlers.visit_hook import propose_visit
-from bot.html import escape
-from bot.recipients import bureau_admins, managers_of, mentors_of
-from bot.replies import notify, pressed_ids, respond, send
-from bot.texts import LANGUAGES, language_of, text
-from bot.urgency import is_urgent
+from bot.ui.html import escape
+from bot.ui.replies import notify, pressed_ids, respond, send
+from bot.ui.texts import LANGUAGES, language_of, text
 from knowledge.language import Lang
+from programme.access import require_enterprise, require_role
+from programme.errors import Refused
+from programme.recipients import bureau_admins, managers_of, mentors_of
 from storage.enums import HelpStatus, Role
 from storage.repositories import enterprises, help_requests, pairings
 
@@ -182,8 +183,8 @@ def build_handler() -> ConversationHandler[Any]:
     return conversation(
         "help_request",
         [
-            CommandHandler("helpme", start_request, filters=requires_role(Role.manager)),
-            MessageHandler(button & requires_role(Role.manager), start_request),
+            CommandHandler("helpme", start_request, filters=for_roles(Role.manager)),
+            MessageHandler(button & for_roles(Role.manager), start_request),
         ],
         {
             AWAITING_DESCRIPTION: [

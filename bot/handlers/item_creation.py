@@ -10,14 +10,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.access import require_enterprise, require_role
 from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
-from bot.html import escape
-from bot.recipients import managers_of
-from bot.replies import notify, pressed, pressed_ids, respond
-from bot.texts import text
+from bot.ui.html import escape
+from bot.ui.replies import notify, pressed, pressed_ids, respond
+from bot.ui.texts import text
 from knowledge.taxonomy import SUBCATEGORIES
+from programme.access import require_enterprise, require_role
+from programme.recipients import managers_of
 from storage.enums import Role, SubCategory
 from storage.repositories import items
 

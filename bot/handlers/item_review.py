@@ -9,14 +9,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.access import require_role
 from bot.context import BotContext
 from bot.conversations import conversation, end_draft, start_draft
 from bot.handlers.items import item_buttons, load_visible_item, render_item
-from bot.html import escape
-from bot.recipients import managers_of
-from bot.replies import notify, pressed_ids, respond
-from bot.texts import text
+from bot.ui.html import escape
+from bot.ui.replies import notify, pressed_ids, respond
+from bot.ui.texts import text
+from programme.access import require_role
+from programme.recipients import managers_of
 from storage.enums import ItemStatus, Role
 from storage.models import Item
 from storage.repositories import items

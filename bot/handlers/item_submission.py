@@ -14,14 +14,14 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.access import require_role
 from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.handlers.items import SUBMITTABLE, load_visible_item
-from bot.html import escape
-from bot.recipients import mentors_of
-from bot.replies import pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.ui.html import escape
+from bot.ui.replies import pressed_ids, respond, send
+from bot.ui.texts import language_of, text
+from programme.access import require_role
+from programme.recipients import mentors_of
 from storage.enums import EvidenceKind, ItemStatus, Role
 from storage.repositories import enterprises, items
 

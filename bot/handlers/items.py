@@ -9,13 +9,14 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.access import Refused, require_enterprise, require_role
 from bot.context import BotContext, Member
-from bot.gate import requires_role
-from bot.html import escape
-from bot.rendering import render_item_detail, render_item_line
-from bot.replies import Buttons, pressed_ids, respond
-from bot.texts import text
+from bot.gate import for_roles
+from bot.ui.html import escape
+from bot.ui.rendering import render_item_detail, render_item_line
+from bot.ui.replies import Buttons, pressed_ids, respond
+from bot.ui.texts import text
+from programme.access import require_enterprise, require_role
+from programme.errors import Refused
 from storage.enums import ItemStatus, Role
 from storage.models import Item
 from storage.repositories import enterprises, items
@@ -165,7 +166,7 @@ async def mark_in_progress(update: Update, context: BotContext) -> None:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("items", show_open_items, filters=requires_role(Role.manager)),
+    CommandHandler("items", show_open_items, filters=for_roles(Role.manager)),
     CallbackQueryHandler(show_open_items, pattern=callbacks.ITEM_PAGE.pattern),
     CallbackQueryHandler(show_item, pattern=callbacks.ITEM_VIEW.pattern),
     CallbackQueryHandler(mark_in_progress, pattern=callbacks.ITEM_PROGRESS.pattern),

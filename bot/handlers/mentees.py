@@ -6,12 +6,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.access import require_enterprise, require_role
 from bot.context import BotContext
-from bot.gate import requires_role
+from bot.gate import for_roles
 from bot.handlers.items import PAGE_SIZE, item_list
-from bot.replies import pressed_ids, respond
-from bot.texts import text
+from bot.ui.replies import pressed_ids, respond
+from bot.ui.texts import text
+from programme.access import require_enterprise, require_role
 from storage.enums import Role
 from storage.repositories import items, pairings
 
@@ -74,7 +74,7 @@ async def show_mentee_items(update: Update, context: BotContext) -> None:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("mine", show_mentees, filters=requires_role(Role.mentor)),
+    CommandHandler("mine", show_mentees, filters=for_roles(Role.mentor)),
     CallbackQueryHandler(show_mentees, pattern=callbacks.MENTEE_PAGE.pattern),
     CallbackQueryHandler(show_mentee_items, pattern=callbacks.MENTEE_ITEMS.pattern),
 ]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, preferences
-from bot.access import require_role
+from bot import callbacks
 from bot.context import BotContext, Member
-from bot.gate import GUEST_LANGUAGE_KEY, requires_role
-from bot.html import escape
-from bot.menus import COMMANDS, set_chat_menu
-from bot.replies import pressed, respond
-from bot.texts import LANGUAGES, language_of, text
+from bot.gate import GUEST_LANGUAGE_KEY, for_roles
+from bot.handlers import preferences
+from bot.ui.html import escape
+from bot.ui.menus import COMMANDS, set_chat_menu
+from bot.ui.replies import pressed, respond
+from bot.ui.texts import LANGUAGES, language_of, text
+from programme.access import require_role
 from storage.enums import Language, Role
 from storage.errors import InviteLocked
 from storage.repositories import enterprises, invites, people
@@ -174,7 +175,7 @@ HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("start", onboard),
     CommandHandler("language", offer_languages),
     CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE.pattern),
-    CommandHandler("settings", show_settings, filters=requires_role(*Role)),
+    CommandHandler("settings", show_settings, filters=for_roles(*Role)),
     CallbackQueryHandler(toggle_setting, pattern=callbacks.SETTING_TOGGLE.pattern),
     CommandHandler("whoami", show_identity),
     CommandHandler("help", explain_help),

@@ -11,9 +11,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.menus import COMMANDS
-from bot.replies import respond
-from bot.texts import text
+from bot.ui.menus import COMMANDS
+from bot.ui.replies import respond
+from bot.ui.texts import text
 from storage.enums import Role
 
 __all__ = ["HANDLERS", "refuse_button", "refuse_command", "refuse_media"]

@@ -8,14 +8,14 @@ from datetime import date
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.access import require_role
 from bot.context import BotContext
-from bot.gate import requires_role
-from bot.html import escape
-from bot.replies import respond
-from bot.reports import charts
-from bot.texts import text
+from bot.gate import for_roles
+from bot.ui.html import escape
+from bot.ui.replies import respond
+from bot.ui.texts import text
 from knowledge.taxonomy import subcategory
+from programme.access import require_role
+from reports import charts
 from storage.enums import Role
 from storage.repositories import stats
 
@@ -100,5 +100,5 @@ async def show_stats(update: Update, context: BotContext) -> None:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("stats", show_stats, filters=requires_role(Role.bureau)),
+    CommandHandler("stats", show_stats, filters=for_roles(Role.bureau)),
 ]

@@ -6,13 +6,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.access import Refused
 from bot.context import BotContext
-from bot.rendering import render_entry
-from bot.replies import pressed, respond
-from bot.texts import text
+from bot.ui.rendering import render_entry
+from bot.ui.replies import pressed, respond
+from bot.ui.texts import text
 from knowledge.language import Lang
 from knowledge.taxonomy import CATEGORIES, PROGRAMME, SUBCATEGORIES
+from programme.errors import Refused
 
 __all__ = ["HANDLERS", "browse_topics", "open_category", "open_entry", "open_subcategory"]
 

@@ -24,10 +24,9 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.access import Refused, require_enterprise, require_role
 from bot.context import BotContext, Member
 from bot.conversations import conversation
-from bot.gate import requires_role
+from bot.gate import for_roles
 from bot.handlers.visits import (
     PHASES,
     PURPOSES,
@@ -39,11 +38,12 @@ from bot.handlers.visits import (
     tell,
     visit_buttons,
 )
-from bot.html import escape
-from bot.replies import Buttons, pressed_ids, respond
-from bot.texts import text
-from scheduler import visit_booking as booking
-from scheduler.errors import VisitClash, VisitClosed
+from bot.ui.html import escape
+from bot.ui.replies import Buttons, pressed_ids, respond
+from bot.ui.texts import text
+from programme import visits as booking
+from programme.access import require_enterprise, require_role
+from programme.errors import Refused, VisitClash, VisitClosed
 from storage.enums import Role
 from storage.repositories import enterprises, pairings, visits
 
@@ -408,7 +408,7 @@ def build_handler() -> ConversationHandler[Any]:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("visit", start_booking, filters=requires_role(Role.mentor)),
+    CommandHandler("visit", start_booking, filters=for_roles(Role.mentor)),
     CallbackQueryHandler(pick_day, pattern=callbacks.VISIT_HAND.pattern),
     CallbackQueryHandler(pick_time, pattern=callbacks.VISIT_DAY.pattern),
     CallbackQueryHandler(pick_purpose, pattern=callbacks.VISIT_TIME.pattern),

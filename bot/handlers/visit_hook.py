@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.access import Refused
 from bot.context import BotContext
 from bot.handlers.visit_booking import DAYS_AHEAD, SLOTS, announce
 from bot.handlers.visits import VisitView, arm
-from bot.replies import respond
-from bot.texts import text
-from scheduler import visit_booking as booking
-from scheduler.errors import VisitClash
+from bot.ui.replies import respond
+from bot.ui.texts import text
+from programme import visits as booking
+from programme.errors import Refused, VisitClash
 from storage.enums import Phase, VisitPurpose
 from storage.repositories import help_requests, pairings, visits
 

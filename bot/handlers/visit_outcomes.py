@@ -3,7 +3,7 @@
 A short conversation started by the "record the outcome" button of a visit that has begun:
 notes (text) → the small hand's submitted items as toggles → new findings, each a message
 followed by its sub-category → /done records it all in one unit of work
-(`scheduler.visit_booking.record_outcome`); the visit becomes done, its reminders are disarmed and
+(`programme.visits.record_outcome`); the visit becomes done, its reminders are disarmed and
 the managers hear what was found. The draft lives in ``user_data`` until /done: only the
 outcome is a durable fact.
 """
@@ -22,16 +22,16 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.access import Refused, require_role
 from bot.context import BotContext
 from bot.conversations import conversation
 from bot.handlers.visits import VisitView, arm, load_visit
-from bot.html import escape
-from bot.replies import Buttons, pressed, pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.ui.html import escape
+from bot.ui.replies import Buttons, pressed, pressed_ids, respond, send
+from bot.ui.texts import language_of, text
 from knowledge.taxonomy import SUBCATEGORIES
-from scheduler import visit_booking as booking
-from scheduler.errors import VisitClosed
+from programme import visits as booking
+from programme.access import require_role
+from programme.errors import Refused, VisitClosed
 from storage.enums import ItemStatus, Role, SubCategory
 from storage.repositories import items, visits
 

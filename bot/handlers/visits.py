@@ -18,12 +18,13 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtBot
 
 from bot import callbacks
-from bot.access import Refused, require_role
 from bot.context import BotContext, Member
-from bot.gate import requires_role
-from bot.html import escape
-from bot.replies import Buttons, pressed_ids, respond, send
-from bot.texts import language_of, text
+from bot.gate import for_roles
+from bot.ui.html import escape
+from bot.ui.replies import Buttons, pressed_ids, respond, send
+from bot.ui.texts import language_of, text
+from programme.access import require_role
+from programme.errors import Refused
 from scheduler.ics import visit_ics
 from storage.enums import Phase, Reachability, Role, VisitPurpose, VisitStatus
 from storage.models import Person, Visit
@@ -242,6 +243,6 @@ async def send_ics(update: Update, context: BotContext) -> None:
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("visits", show_visits, filters=requires_role(Role.mentor, Role.manager)),
+    CommandHandler("visits", show_visits, filters=for_roles(Role.mentor, Role.manager)),
     CallbackQueryHandler(send_ics, pattern=callbacks.VISIT_ICS.pattern),
 ]

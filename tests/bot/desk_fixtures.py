@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_application, running
-from bot.recording import RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
+from bot.terminal.recording import RecordingRequest
 from bot.updates import Sender
 from knowledge import KnowledgeBase, Matcher
 from storage.enums import Language, Reachability, Role

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import BotApplication
-from bot.recording import ApiCall, RecordingRequest
+from bot.terminal.recording import ApiCall, RecordingRequest
 from bot.updates import Sender, UpdateFactory
 
 

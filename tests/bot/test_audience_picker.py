@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.audience_picker import apply_choice, choice_buttons, summary, toggle_overdue
+from bot.handlers.audience_picker import apply_choice, choice_buttons, summary, toggle_overdue
 from scheduler.broadcasts import preview
 from storage.enums import Phase, Role
 from storage.repositories.audience_options import audience_options

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.texts import text
+from bot.ui.texts import text
 from bot.updates import Sender
 from storage.enums import BroadcastStatus, Reachability, Role
 from storage.models import Broadcast, BroadcastDelivery

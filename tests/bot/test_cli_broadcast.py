@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli import app
 from storage.enums import QuestionOutcome
 from storage.repositories import curation, questions
 from tests.bot.conftest import World

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli import app
 
 FIXTURE_KB = Path(__file__).parents[1] / "knowledge" / "fixtures" / "kb"
 runner = CliRunner()

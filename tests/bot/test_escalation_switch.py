@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.recording import RecordingRequest
+from bot.terminal.recording import RecordingRequest
 from knowledge import KnowledgeBase, Matcher
 from scheduler.daily import run_daily
 from tests.bot.conftest import World

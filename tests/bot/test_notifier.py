@@ -13,9 +13,9 @@ from telegram import Bot
 from telegram.request import RequestData
 
 from bot.notifier import TelegramNotifier, TerminalNotifier
-from bot.recording import RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
+from bot.terminal.recording import RecordingRequest
 from knowledge import KnowledgeBase, Matcher
 from scheduler.daily import run_daily
 from scheduler.notifier import Attachment, Notice, Recipient, SendStatus

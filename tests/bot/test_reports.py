@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports import charts, fonts
-from bot.reports.closing_report import closing_report_pdf
-from bot.reports.xlsx import ITEM_HEADER, workbook_bytes
+from reports import charts, fonts
+from reports.closing_report import closing_report_pdf
+from reports.xlsx import ITEM_HEADER, workbook_bytes
 from storage.enums import SubCategory
 from storage.repositories.stats import (
     Completion,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.texts import text
+from bot.ui.texts import text
 from bot.updates import Sender
 from storage.enums import Language, QuestionOutcome, Reachability, Role
 from storage.repositories import questions

@@ -6,8 +6,8 @@ import re
 import string
 from pathlib import Path
 
-from bot.html import escape, split_message, to_plain_text
-from bot.texts import catalog, text
+from bot.ui.html import escape, split_message, to_plain_text
+from bot.ui.texts import catalog, text
 
 BOT_DIR = Path(__file__).parents[2] / "bot"
 

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.request import RequestData
 
 from bot.app import build_application, running, start_reminders
-from bot.recording import RecordingRequest
 from bot.services import Services
 from bot.settings import Settings
+from bot.terminal.recording import RecordingRequest
 from knowledge import KnowledgeBase, Matcher
 from scheduler.clock import ManualClock
 from scheduler.service import ReminderService

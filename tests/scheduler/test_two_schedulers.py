@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from programme.visits import propose_visit
 from scheduler.collecting import CollectingNotifier
 from scheduler.daily import run_daily
 from scheduler.service import ReminderService
-from scheduler.visit_booking import propose_visit
 from scheduler.visit_reminders import send_visit_reminder
 from storage.db import make_session_factory
 from tests.scheduler.conftest import local, make_world

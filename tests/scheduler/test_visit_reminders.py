@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from programme.visits import cancel_visit, propose_visit, reschedule_visit
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.service import ReminderService
-from scheduler.visit_booking import cancel_visit, propose_visit, reschedule_visit
 from scheduler.visit_reminders import send_visit_reminder, visit_reminder_job
 from storage.models import Visit
 from tests.scheduler.conftest import SHANGHAI, World, local

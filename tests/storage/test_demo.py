@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli import app
 from storage.credit_code import validate_credit_code
 from storage.demo import demo_person_ids, ensure_demo_data
 from storage.enums import EnterpriseKind, Role

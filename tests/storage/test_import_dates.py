@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli import app
 from storage.enums import ComplianceDateKind
 from storage.imports import ImportKind
 from storage.models import ComplianceDate

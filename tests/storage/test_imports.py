@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli import app
 from storage.enums import EnterpriseKind, ItemStatus, PermitType, Severity, SubCategory
 from storage.errors import ImportFailed
 from storage.imports import ImportKind, UnreadableFile, import_file

@@ -1,0 +1,1 @@
+"""What people see: message catalogs (``locales/``), HTML helpers, menus and reply rendering."""

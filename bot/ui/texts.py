@@ -1,0 +1,62 @@
+"""The message catalogs: every user-facing text, per language, with named placeholders.
+
+The catalogs are YAML files under ``bot/ui/locales/`` (``zh.yaml``, ``en.yaml``) with the same keys;
+a test checks that both have every key and the same placeholders. Texts are Telegram HTML, so
+values substituted into them must already be escaped (`bot.ui.html.escape`) when they echo user
+input.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+__all__ = ["LANGUAGES", "Lang", "catalog", "language_of", "text"]
+
+Lang = Literal["zh", "en"]
+LANGUAGES: tuple[Lang, ...] = ("zh", "en")
+
+
+@cache
+def catalog(lang: Lang) -> dict[str, str]:
+    """Load one language's catalog (once; it is package data and never changes at run time)."""
+    # `<lang>.yaml` holds the core texts; features may keep theirs in `<feature>.<lang>.yaml`
+    # so that parallel work on different features never edits the same file.
+    merged: dict[str, str] = {}
+    folder = resources.files("bot.ui").joinpath("locales")
+    names = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name == f"{lang}.yaml" or entry.name.endswith(f".{lang}.yaml")
+    )
+    for name in names:
+        data = yaml.safe_load(folder.joinpath(name).read_text("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"bot/ui/locales/{name} must be a mapping of keys to texts")
+        for key, value in data.items():
+            if str(key) in merged:
+                raise ValueError(f"bot/ui/locales/{name}: key {key!r} is defined twice")
+            merged[str(key)] = str(value)
+    return merged
+
+
+def text(lang: str, key: str, /, **values: object) -> str:
+    """Return the text ``key`` in ``lang`` with its placeholders filled.
+
+    Args:
+        lang: "zh" or "en"; anything else (e.g. "zh-hant") is mapped by `language_of`.
+        key: the catalog key.
+        **values: the named placeholders; escape user input before passing it.
+
+    Raises:
+        KeyError: if the key or a placeholder is missing (a bug, caught by the catalog tests).
+    """
+    return catalog(language_of(lang))[key].format_map(values)
+
+
+def language_of(code: str | None) -> Lang:
+    """Map a Telegram ``language_code`` or a matcher language to one of the catalog languages."""
+    return "zh" if (code or "").lower().startswith("zh") else "en"

@@ -1,0 +1,146 @@
+"""``handinhand ask`` and ``handinhand kb lint|eval``: the knowledge base from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.settings import Settings
+from cli import app
+from knowledge import KnowledgeBaseError, Matcher, Outcome, lint, load_knowledge_base
+from knowledge.evaluation import Report, evaluate, load_cases
+
+kb_app = typer.Typer(help="Check and evaluate the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+def _matcher() -> Matcher:
+    settings = Settings()
+    try:
+        return Matcher(
+            load_knowledge_base(settings.knowledge_dir), cache_dir=settings.knowledge_cache_dir
+        )
+    except KnowledgeBaseError as exc:
+        typer.echo(
+            f"Knowledge base is broken: {exc}\nRun `handinhand kb lint` for every problem.",
+            err=True,
+        )
+        raise typer.Exit(1) from exc
+
+
+def _outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "status": outcome.status,
+        "entry_id": outcome.entry.id if outcome.entry else None,
+        "answer": outcome.answer,
+        "citation": outcome.citation,
+        "score": outcome.score,
+        "suggestions": [
+            {"entry_id": s.entry_id, "question": s.question, "score": s.score}
+            for s in outcome.suggestions
+        ],
+        "lang": outcome.lang,
+    }
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, as a manager would type it.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Ask the knowledge base a question and print the outcome."""
+    outcome = _matcher().ask(question)
+    if as_json:
+        typer.echo(json.dumps(_outcome_json(outcome), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"[{outcome.status}] score {outcome.score:.1f} ({outcome.lang})")
+    if outcome.status == "answered" and outcome.entry is not None:
+        typer.echo(f"{outcome.entry.id}\n\n{outcome.answer}\n\n{outcome.citation}")
+    for number, suggestion in enumerate(outcome.suggestions, 1):
+        typer.echo(
+            f"  {number}. {suggestion.question}  ({suggestion.entry_id}, {suggestion.score:.1f})"
+        )
+
+
+@kb_app.command("lint")
+def lint_command(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Knowledge-base directory (default: the packaged one).")
+    ] = None,
+) -> None:
+    """Validate every knowledge-base file; list each problem with file, entry and field."""
+    directory = directory or Settings().knowledge_dir
+    problems = lint(directory)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(load_knowledge_base(directory))} entries, no problems.")
+
+
+def _print_report(report: Report) -> None:
+    typer.echo(f"{'lang':8} {'accuracy':>16} {'out-of-scope answered':>22} {'suggest':>14}")
+    for lang in report.languages:
+        f = report.figures(lang)
+        typer.echo(
+            f"{lang:8} {f.correct:>3}/{f.answerable:<3} {f.accuracy:>7.1%}"
+            f" {f.out_of_scope_answered:>9}/{f.out_of_scope:<3} {f.out_of_scope_rate:>7.1%}"
+            f" {f.suggested:>4}/{f.total:<3} {f.suggest_rate:>6.1%}"
+        )
+    failures = report.failures
+    typer.echo(f"\nFailures ({len(failures)}):")
+    for r in failures:
+        entry = r.outcome.entry.id if r.outcome.entry else "-"
+        typer.echo(
+            f"  {r.case.id} [{r.case.lang}] {r.outcome.status} {entry} "
+            f"{r.outcome.score:.1f}  {r.case.question}"
+        )
+    overall = report.figures()
+    typer.echo("")
+    typer.echo(
+        f"accuracy (answerable): {overall.correct}/{overall.answerable} = {overall.accuracy:.1%}"
+    )
+    typer.echo(
+        f"out-of-scope answered: {overall.out_of_scope_answered}/{overall.out_of_scope}"
+        f" = {overall.out_of_scope_rate:.1%}"
+    )
+    typer.echo(f"suggest rate: {overall.suggested}/{overall.total} = {overall.suggest_rate:.1%}")
+    typer.echo(
+        "targets met"
+        if report.meets_targets
+        else "targets NOT met (≥95% accuracy, ≤5% out-of-scope answered)"
+    )
+
+
+@kb_app.command("eval")
+def eval_command(
+    file: Annotated[Path, typer.Argument(help="Question set in the format of dev.yaml.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Evaluate the matcher on a question set: accuracy, out-of-scope and suggest rates."""
+    try:
+        cases = load_cases(file)
+    except KnowledgeBaseError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    report = evaluate(_matcher(), cases)
+    if as_json:
+        payload = {
+            "overall": report.figures().as_dict(),
+            "by_lang": {lang: report.figures(lang).as_dict() for lang in report.languages},
+            "failures": [
+                {"id": r.case.id, "question": r.case.question, "lang": r.case.lang}
+                | _outcome_json(r.outcome)
+                for r in report.failures
+            ],
+            "targets_met": report.meets_targets,
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    if not report.meets_targets:
+        raise typer.Exit(1)
