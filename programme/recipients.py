@@ -5,19 +5,16 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from programme.actors import Actor
-from storage.enums import Reachability, Role
+from storage.enums import Role
 from storage.models import Person
 from storage.repositories import pairings, people
+from storage.repositories.people import is_reachable
 
 __all__ = ["bureau_admins", "managers_of", "mentors_of", "question_recipient"]
 
 
 def _reachable(person: Person, exclude: int | None) -> bool:
-    return (
-        person.chat_id is not None
-        and person.id != exclude
-        and person.reachability is not Reachability.blocked
-    )
+    return is_reachable(person) and person.id != exclude
 
 
 async def mentors_of(session: AsyncSession, enterprise_id: int) -> list[Person]:

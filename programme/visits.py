@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from programme.errors import VisitClash, VisitClosed
+from programme.errors import NotAllowed, VisitClash, VisitClosed
 from storage.enums import HelpStatus, ItemStatus, Phase, Severity, SubCategory, VisitPurpose
 from storage.enums import VisitStatus as Status
 from storage.models import Item, Visit
@@ -40,7 +40,7 @@ async def _refuse_clash(
     exclude_id: int | None = None,
 ) -> None:
     if not 0 < duration_minutes <= MAX_VISIT_MINUTES:
-        raise ValueError(f"a visit lasts 1 to {MAX_VISIT_MINUTES} minutes")
+        raise NotAllowed("visit_length", f"1 to {MAX_VISIT_MINUTES} minutes")
     clashes = await visits.clashing_visits(
         session=session,
         mentor_id=mentor_id,
@@ -69,10 +69,10 @@ async def propose_visit(
 
     Raises:
         VisitClash: if it overlaps the mentor's other visits.
-        ValueError: for a visit in the past or of an impossible length.
+        NotAllowed: for a visit in the past or of an impossible length.
     """
     if starts_at <= now:
-        raise ValueError("a visit must start in the future")
+        raise NotAllowed("visit_in_past")
     await _refuse_clash(session, mentor_id, starts_at, duration_minutes)
     visit = await visits.create_visit(
         session=session,
@@ -118,11 +118,11 @@ async def reschedule_visit(
     Raises:
         VisitClosed: if it is done or cancelled.
         VisitClash: if the new time overlaps the mentor's other visits.
-        ValueError: for a time in the past.
+        NotAllowed: for a time in the past.
     """
     visit = await _open_visit(session, visit_id)
     if starts_at <= now:
-        raise ValueError("a visit must start in the future")
+        raise NotAllowed("visit_in_past")
     await _refuse_clash(session, visit.mentor_id, starts_at, visit.duration_minutes, visit_id)
     return await visits.update_visit(
         session=session,

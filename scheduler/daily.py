@@ -27,13 +27,14 @@ from scheduler.compliance import (
     due_reminders,
     imported_window,
 )
-from scheduler.delivery import DeliveryReport, Outgoing, deliver, is_reachable
+from scheduler.delivery import DeliveryReport, Outgoing, deliver
 from scheduler.notifier import Notice
 from scheduler.preferences import NotificationPrefs, parse_preferences
 from scheduler.runtime import Runtime, lookup
 from storage.enums import Role
 from storage.models import Person
 from storage.repositories import compliance_dates, reminders
+from storage.repositories.people import is_reachable
 
 __all__ = ["DailyReport", "daily_tick_job", "run_daily"]
 

@@ -23,8 +23,9 @@ from scheduler.runtime import Runtime
 from storage.enums import Reachability
 from storage.models import Person
 from storage.repositories import reminders
+from storage.repositories.people import is_reachable
 
-__all__ = ["DeliveryReport", "Outgoing", "deliver", "is_reachable", "recipient_of"]
+__all__ = ["DeliveryReport", "Outgoing", "deliver", "recipient_of"]
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,6 @@ class DeliveryReport:
     blocked: list[int] = field(default_factory=list)
     retry: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-
-
-def is_reachable(person: Person) -> bool:
-    """Whether the bot may try to message a person (they started it and did not block it)."""
-    return person.chat_id is not None and person.reachability is not Reachability.blocked
 
 
 def recipient_of(person: Person) -> Recipient:

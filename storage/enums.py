@@ -203,6 +203,12 @@ class ItemStatus(StrEnum):
     waived = "waived"
 
 
+# What "open" means for an item, defined once: verified and waived items are closed, every other
+# status is still open (the SQL form is `storage.repositories.items.is_open`).
+ITEM_CLOSED: frozenset[ItemStatus] = frozenset({ItemStatus.verified, ItemStatus.waived})
+ITEM_OPEN: frozenset[ItemStatus] = frozenset(ItemStatus) - ITEM_CLOSED
+
+
 class EvidenceKind(StrEnum):
     photo = "photo"
     document = "document"

@@ -11,16 +11,16 @@
     ├── ImportFailed              a spreadsheet has bad rows; nothing was written
     └── BackupUnsupported         ``db backup`` on a database that is not SQLite
 
+`RowError` (one bad cell of an import) lives here too, beside `ImportFailed` that carries it, so
+that the import parsers depend on this module and not the other way round.
+
 Each carries its context as attributes so that ``bot/`` can render a polite message.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from storage.imports.rows import RowError
 
 __all__ = [
     "BackupUnsupported",
@@ -32,6 +32,7 @@ __all__ = [
     "InviteInvalid",
     "InviteLocked",
     "NotFound",
+    "RowError",
     "StorageError",
 ]
 
@@ -92,6 +93,25 @@ class InviteLocked(InviteError):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"locked out of redeeming invites until {until.isoformat()}")
         self.until = until
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RowError:
+    """One bad cell: where it is and why, in Chinese and English."""
+
+    row: int
+    column: str  # the column's English key, e.g. ``credit_code``
+    column_zh: str
+    reason_zh: str
+    reason_en: str
+
+    @property
+    def message(self) -> str:
+        """``第 7 行，统一社会信用代码：校验位错误 / row 7, credit_code: wrong check character``."""
+        return (
+            f"第 {self.row} 行，{self.column_zh}：{self.reason_zh} / "
+            f"row {self.row}, {self.column}: {self.reason_en}"
+        )
 
 
 class ImportFailed(StorageError):

@@ -27,6 +27,7 @@ from bot import callbacks
 from bot.context import BotContext, Member
 from bot.conversations import conversation
 from bot.gate import for_roles
+from bot.handlers.errors import refusal_text
 from bot.handlers.visits import (
     PHASES,
     PURPOSES,
@@ -43,7 +44,7 @@ from bot.ui.replies import Buttons, pressed_ids, respond
 from bot.ui.texts import text
 from programme import visits as booking
 from programme.access import require_enterprise, require_role
-from programme.errors import Refused, VisitClash, VisitClosed
+from programme.errors import NotAllowed, Refused, VisitClash, VisitClosed
 from storage.enums import Role
 from storage.repositories import enterprises, pairings, visits
 
@@ -235,8 +236,8 @@ async def book_visit(update: Update, context: BotContext) -> None:
         retry = time_picker(day, lambda value: callbacks.VISIT_TIME.encode(hand_id, value))
         await respond(update, context.bot, clash.html, retry)
         return
-    except ValueError:
-        await respond(update, context.bot, text(member.lang, "visits.in_past"))
+    except NotAllowed as refusal:
+        await respond(update, context.bot, refusal_text(member.lang, refusal))
         return
     arm(context, view.visit)
     await announce(update, context, view, "visits.proposed", "visits.to_manager_proposed")
@@ -373,8 +374,8 @@ async def apply_change(update: Update, context: BotContext) -> int:
     except VisitClosed as closed:
         await _closed(update, context, closed)
         return ConversationHandler.END
-    except ValueError:
-        await respond(update, context.bot, text(member.lang, "visits.in_past"))
+    except NotAllowed as refusal:
+        await respond(update, context.bot, refusal_text(member.lang, refusal))
         return ConversationHandler.END
     arm(context, view.visit)
     if move_to is not None:

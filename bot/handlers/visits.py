@@ -26,9 +26,10 @@ from bot.ui.texts import language_of, text
 from programme.access import require_role
 from programme.errors import Refused
 from scheduler.ics import visit_ics
-from storage.enums import Phase, Reachability, Role, VisitPurpose, VisitStatus
+from storage.enums import Phase, Role, VisitPurpose, VisitStatus
 from storage.models import Person, Visit
 from storage.repositories import pairings, visits
+from storage.repositories.people import is_reachable
 
 __all__ = [
     "HANDLERS",
@@ -77,13 +78,7 @@ class VisitView:
     def others(self, member: Member) -> list[Person]:
         """Who hears about what ``member`` did: the other side, reachable people only."""
         people = list(self.ctx.managers) if self.is_mentor(member) else [self.ctx.mentor]
-        return [
-            p
-            for p in people
-            if p.chat_id is not None
-            and p.id != member.person_id
-            and p.reachability is not Reachability.blocked
-        ]
+        return [p for p in people if is_reachable(p) and p.id != member.person_id]
 
 
 async def load_visit(session: AsyncSession, member: Member, visit_id: int) -> VisitView:

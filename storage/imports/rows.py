@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from storage.credit_code import validate_credit_code
-from storage.errors import InvalidCreditCode
+from storage.errors import InvalidCreditCode, RowError
 
 __all__ = [
     "CellError",
@@ -31,25 +31,6 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Enum)
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class RowError:
-    """One bad cell: where it is and why, in Chinese and English."""
-
-    row: int
-    column: str  # the column's English key, e.g. ``credit_code``
-    column_zh: str
-    reason_zh: str
-    reason_en: str
-
-    @property
-    def message(self) -> str:
-        """``第 7 行，统一社会信用代码：校验位错误 / row 7, credit_code: wrong check character``."""
-        return (
-            f"第 {self.row} 行，{self.column_zh}：{self.reason_zh} / "
-            f"row {self.row}, {self.column}: {self.reason_en}"
-        )
 
 
 class CellError(ValueError):

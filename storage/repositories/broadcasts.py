@@ -28,7 +28,6 @@ from sqlalchemy.sql import Select
 from storage.enums import (
     BroadcastStatus,
     DeliveryStatus,
-    ItemStatus,
     Language,
     Phase,
     Reachability,
@@ -43,7 +42,9 @@ from storage.models import (
     Person,
     utcnow,
 )
+from storage.repositories import items
 from storage.repositories.lookup import get_or_raise
+from storage.repositories.people import reachable
 
 __all__ = [
     "Audience",
@@ -69,8 +70,6 @@ __all__ = [
     "statuses",
     "unfinished_with_creator",
 ]
-
-_OPEN_ITEM = (ItemStatus.open, ItemStatus.in_progress, ItemStatus.submitted, ItemStatus.returned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +174,7 @@ def audience_query(audience: Audience, *, today: date) -> Select[Any]:
     People without a Telegram chat or who blocked the bot are left out: the preview must count
     exactly the people who will get a delivery row.
     """
-    query = select(Person.id).where(
-        Person.chat_id.is_not(None),  # type: ignore[union-attr]
-        Person.reachability != Reachability.blocked,
-    )
+    query = select(Person.id).where(reachable())
     if audience.roles:
         query = query.where(Person.role.in_(audience.roles))  # type: ignore[attr-defined]
     if audience.town is not None or audience.industry is not None:
@@ -205,7 +201,7 @@ def audience_query(audience: Audience, *, today: date) -> Select[Any]:
     if audience.overdue:
         overdue = select(Item.id).where(
             Item.enterprise_id == Person.enterprise_id,
-            Item.status.in_(_OPEN_ITEM),  # type: ignore[attr-defined]
+            items.is_open(),
             Item.due_on < today,  # type: ignore[operator]
         )
         query = query.where(exists(overdue))

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from storage.enums import EvidenceKind, ItemStatus, Severity, SubCategory
+from storage.enums import ITEM_CLOSED, ITEM_OPEN, EvidenceKind, ItemStatus, Severity, SubCategory
 from storage.errors import InvalidTransition, NotFound
 from storage.models import Evidence, Item, ItemHistory, Pairing, Visit, utcnow
 from storage.repositories.lookup import get_or_raise
@@ -38,6 +39,8 @@ __all__ = [
     "evidence_of",
     "get_item",
     "history_of",
+    "is_closed",
+    "is_open",
     "list_open_items",
 ]
 
@@ -51,8 +54,17 @@ TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
     ItemStatus.verified: frozenset(),
     ItemStatus.waived: frozenset(),
 }
-CLOSED = frozenset({ItemStatus.verified, ItemStatus.waived})
-_OPEN_STATUSES = tuple(s for s in ItemStatus if s not in CLOSED)
+CLOSED = ITEM_CLOSED
+
+
+def is_open() -> ColumnElement[bool]:
+    """An item is open (`storage.enums.ITEM_OPEN`), as a WHERE clause."""
+    return col(Item.status).in_(ITEM_OPEN)
+
+
+def is_closed() -> ColumnElement[bool]:
+    """An item is closed: verified or waived."""
+    return col(Item.status).in_(ITEM_CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +181,7 @@ async def list_open_items(
     overdue_first = case((Item.due_on < today, 0), else_=1)  # type: ignore[operator]
     query = (
         select(Item)
-        .where(Item.enterprise_id == enterprise_id, Item.status.in_(_OPEN_STATUSES))  # type: ignore[attr-defined]
+        .where(Item.enterprise_id == enterprise_id, is_open())
         .order_by(overdue_first, Item.due_on.is_(None), Item.due_on, Item.id)  # type: ignore[union-attr]
         .offset(offset)
         .limit(limit)
@@ -178,11 +190,11 @@ async def list_open_items(
 
 
 def _count_columns(today: date) -> list:  # type: ignore[type-arg]
-    is_open = Item.status.in_(_OPEN_STATUSES)  # type: ignore[attr-defined]
+    open_ = is_open()
     return [
         func.count(Item.id),
-        func.sum(case((is_open, 1), else_=0)),
-        func.sum(case((is_open & (Item.due_on < today), 1), else_=0)),  # type: ignore[operator]
+        func.sum(case((open_, 1), else_=0)),
+        func.sum(case((open_ & (col(Item.due_on) < today), 1), else_=0)),
         func.sum(case((Item.status == ItemStatus.submitted, 1), else_=0)),
         func.sum(case((Item.status == ItemStatus.verified, 1), else_=0)),
         func.sum(case((Item.status == ItemStatus.waived, 1), else_=0)),

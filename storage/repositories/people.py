@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import Language, Reachability, Role
 from storage.models import Person, utcnow
@@ -16,12 +17,29 @@ __all__ = [
     "create_person",
     "find_by_telegram_id",
     "get_person",
+    "is_reachable",
     "list_people",
+    "reachable",
     "set_language",
     "set_reachability",
     "summary_by_telegram_id",
     "update_person",
 ]
+
+
+# "Reachable": the bot may try to message the person: they pressed Start (a chat) and did not
+# block the bot. The one definition, in Python and in SQL side by side so that they cannot drift.
+
+
+def is_reachable(person: Person) -> bool:
+    """Whether the bot may try to message ``person``."""
+    return person.chat_id is not None and person.reachability is not Reachability.blocked
+
+
+def reachable() -> ColumnElement[bool]:
+    """`is_reachable` as a WHERE clause on `Person`."""
+    return and_(col(Person.chat_id).is_not(None), col(Person.reachability) != Reachability.blocked)
+
 
 _UPDATABLE = frozenset(
     {

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import EnterpriseKind, HelpStatus, ItemStatus, Reachability, Role, VisitStatus
+from storage.enums import EnterpriseKind, HelpStatus, Role, VisitStatus
 from storage.models import (
     Enterprise,
     HelpRequest,
@@ -30,6 +30,8 @@ from storage.models import (
     Visit,
     utcnow,
 )
+from storage.repositories import items
+from storage.repositories.people import reachable
 
 __all__ = [
     "CalendarSource",
@@ -50,7 +52,6 @@ __all__ = [
     "weekly_figures",
 ]
 
-OPEN_STATUSES = tuple(s for s in ItemStatus if s not in {ItemStatus.verified, ItemStatus.waived})
 # SQLite allows 32,766 bound parameters per statement; two per claimed key, with room to spare.
 _CHUNK = 5000
 
@@ -131,11 +132,7 @@ async def people_with_roles(*, session: AsyncSession, roles: Collection[Role]) -
 async def unreachable_people(*, session: AsyncSession) -> list[Person]:
     """People the bot cannot message: blocked it, or never pressed Start (no chat)."""
     result = await session.execute(
-        select(Person)
-        .where(
-            (Person.reachability == Reachability.blocked) | Person.chat_id.is_(None)  # type: ignore[union-attr]
-        )
-        .order_by(Person.role, Person.name, Person.id)
+        select(Person).where(~reachable()).order_by(Person.role, Person.name, Person.id)
     )
     return list(result.scalars())
 
@@ -172,7 +169,7 @@ async def digest_figures(
     """Counts of overdue and due-by-``horizon`` open items per enterprise, plus the ``top`` most
     urgent of each, in two statements. Enterprises with nothing due are absent."""
     conditions = [
-        Item.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+        items.is_open(),
         Item.due_on.is_not(None),  # type: ignore[union-attr]
         Item.due_on <= horizon,  # type: ignore[operator]
     ]
@@ -248,7 +245,7 @@ async def overdue_items_for_mentors(
             .join(Pairing, Pairing.small_hand_id == Item.enterprise_id)
             .join(Round, and_(Round.id == Pairing.round_id, Round.is_current.is_(True)))  # type: ignore[attr-defined]
             .where(
-                Item.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+                items.is_open(),
                 Item.due_on < due_before,  # type: ignore[operator]
             )
             .order_by(Item.due_on, Item.id)
@@ -327,11 +324,11 @@ async def weekly_figures(
 ) -> WeeklyFigures:
     """Completion, overdue per big-hand group, visits done in and planned for the week around
     ``week_start``–``week_end``, and open help requests; five statements."""
-    closed = Item.status.in_((ItemStatus.verified, ItemStatus.waived))  # type: ignore[attr-defined]
+    closed = items.is_closed()
     total, done = (
         await session.execute(select(func.count(Item.id), func.sum(case((closed, 1), else_=0))))
     ).one()
-    is_open = Item.status.in_(OPEN_STATUSES)  # type: ignore[attr-defined]
+    is_open = items.is_open()
     big_sub = (
         select(Enterprise.id, Enterprise.name)
         .where(Enterprise.kind == EnterpriseKind.big)

@@ -15,8 +15,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import (
+    ITEM_CLOSED,
     EnterpriseKind,
     HelpStatus,
     ItemStatus,
@@ -36,6 +38,7 @@ from storage.models import (
     Visit,
     utcnow,
 )
+from storage.repositories import items as item_rules
 
 __all__ = [
     "ClosingData",
@@ -48,8 +51,7 @@ __all__ = [
     "weekly_closed",
 ]
 
-_CLOSED = (ItemStatus.verified, ItemStatus.waived)
-_OPEN = tuple(s for s in ItemStatus if s not in _CLOSED)
+_CLOSED = ITEM_CLOSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class Figures:
 
 
 def _completion_columns() -> tuple:  # type: ignore[type-arg]
-    closed = func.sum(case((Item.status.in_(_CLOSED), 1), else_=0))  # type: ignore[attr-defined]
+    closed = func.sum(case((item_rules.is_closed(), 1), else_=0))
     return closed, func.count(Item.id)
 
 
@@ -137,7 +139,7 @@ async def programme_figures(
 
     figures.audits = int((await session.execute(select(func.count(Audit.id)))).scalar_one())
 
-    overdue = func.sum(case((Item.status.in_(_OPEN) & (Item.due_on < today), 1), else_=0))  # type: ignore[attr-defined,operator]
+    overdue = func.sum(case((item_rules.is_open() & (col(Item.due_on) < today), 1), else_=0))
     statuses = await session.execute(
         select(Item.status, func.count(), overdue).group_by(Item.status)
     )
