@@ -33,7 +33,7 @@ from scheduler.preferences import NotificationPrefs, parse_preferences
 from scheduler.runtime import Runtime, lookup
 from storage.enums import Role
 from storage.models import Person
-from storage.repositories import compliance_dates, reminders
+from storage.repositories import compliance_dates, ledger, reminders
 from storage.repositories.people import is_reachable
 
 __all__ = ["DailyReport", "daily_tick_job", "run_daily"]
@@ -115,7 +115,7 @@ async def _digests(
     }
     if not managers:
         return []
-    taken = await reminders.claimed_among(session=session, keys=managers.keys())
+    taken = await ledger.claimed_among(session=session, keys=managers.keys())
     waiting = {key: p for key, p in managers.items() if key not in taken}
     horizon = today + timedelta(days=runtime.config.digest_horizon_days)
     figures = await reminders.digest_figures(
@@ -162,7 +162,7 @@ async def _escalations(
             if mentor_id in mentors:
                 key = f"escalation:item:{item.id}:mentor:{mentor_id}"
                 wanted.setdefault(mentor_id, []).append((key, item))
-    taken = await reminders.claimed_among(
+    taken = await ledger.claimed_among(
         session=session, keys=[key for pairs in wanted.values() for key, _ in pairs]
     )
     batch = []
@@ -240,7 +240,7 @@ async def _calendar(
         for key_stem, source, notice in found_by
         for manager_id in source.manager_ids
     ]
-    taken = await reminders.claimed_among(session=session, keys=[k for k, _, _ in wanted])
+    taken = await ledger.claimed_among(session=session, keys=[k for k, _, _ in wanted])
     return [Outgoing(key, person, notice) for key, person, notice in wanted if key not in taken]
 
 
@@ -255,7 +255,7 @@ async def _summaries(
         return []
     year, week, _ = local.isocalendar()
     bureau = {f"summary:{p.id}:{year}-W{week:02d}": p for p, _ in due if p.role is Role.bureau}
-    taken = await reminders.claimed_among(session=session, keys=bureau.keys())
+    taken = await ledger.claimed_among(session=session, keys=bureau.keys())
     waiting = {key: p for key, p in bureau.items() if key not in taken}
     if not waiting:
         return []

@@ -22,7 +22,7 @@ from scheduler.notifier import Notice, Recipient, SendStatus
 from scheduler.runtime import Runtime
 from storage.enums import Reachability
 from storage.models import Person
-from storage.repositories import reminders
+from storage.repositories import ledger
 from storage.repositories.people import is_reachable
 
 __all__ = ["DeliveryReport", "Outgoing", "deliver", "recipient_of"]
@@ -75,7 +75,7 @@ async def deliver(batch: Sequence[Outgoing], runtime: Runtime) -> DeliveryReport
     if not wanted:
         return report
     async with session_factory() as session, session.begin():
-        ours = await reminders.claim_many(
+        ours = await ledger.claim_many(
             session=session, keys=[k for o in wanted for k in (o.key, *o.also)], now=clock.now()
         )
     reached: set[int] = set()
@@ -102,8 +102,8 @@ async def deliver(batch: Sequence[Outgoing], runtime: Runtime) -> DeliveryReport
             report.failed.append(out.key)
     async with session_factory() as session, session.begin():
         now = clock.now()
-        await reminders.mark_many_sent(session=session, keys=report.sent, now=now)
-        await reminders.release_many(session=session, keys=report.retry)
+        await ledger.mark_many_sent(session=session, keys=report.sent, now=now)
+        await ledger.release_many(session=session, keys=report.retry)
         await _set_reachability(session, report.blocked, Reachability.blocked)
         await _set_reachability(session, sorted(reached), Reachability.reachable)
     return report

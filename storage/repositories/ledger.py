@@ -1,57 +1,89 @@
-"""The notification ledger: claim a unique key before sending, mark it after.
+"""The notification ledger: claim a unique key before sending, mark it after — for every notice.
 
 A key such as ``visit:42:reminder:24h`` can be claimed once, ever — across restarts and across
-processes sharing one PostgreSQL database — which makes every such send at-most-once.
+processes sharing one PostgreSQL database — which makes every such send at-most-once. Claims are
+made in bulk with ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the keys that come back are ours;
+on PostgreSQL a concurrent claimer waits for our commit and gets nothing back. Run a claim in a
+transaction of its own and commit before sending, so it is durable before anything goes out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LedgerEntry, utcnow
 
-__all__ = ["claim", "is_claimed", "mark_sent", "release"]
+__all__ = ["claim_many", "claimed_among", "mark_many_sent", "release_many"]
+
+# SQLite allows 32,766 bound parameters per statement; two per claimed key, with room to spare.
+_CHUNK = 5000
 
 
-async def claim(*, session: AsyncSession, key: str, now: datetime | None = None) -> bool:
-    """Claim ``key``; ``False`` if it was claimed before (by anyone), ``True`` if now ours.
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
-    The insert runs in a savepoint, so a refused claim leaves the caller's transaction usable.
-    With a concurrent claimer on PostgreSQL the insert waits for the other transaction and is
-    refused if it commits.
+
+async def claim_many(
+    *, session: AsyncSession, keys: Collection[str], now: datetime | None = None
+) -> set[str]:
+    """Claim many ledger keys at once; returns those that are now ours (unclaimed before).
+
+    Run it in a transaction of its own and commit before sending, so a claim is durable before
+    anything goes out and a concurrent process sees it.
     """
-    try:
-        async with session.begin_nested():
-            session.add(LedgerEntry(key=key, claimed_at=now or utcnow()))
-    except IntegrityError:
-        return False
-    return True
-
-
-async def mark_sent(*, session: AsyncSession, key: str, now: datetime | None = None) -> bool:
-    """Record that the claimed notification went out; ``False`` if ``key`` was never claimed."""
-    result = await session.execute(
-        update(LedgerEntry).where(LedgerEntry.key == key).values(sent_at=now or utcnow())
+    if not keys:
+        return set()
+    now = now or utcnow()
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(LedgerEntry)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(LedgerEntry.key)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # executemany: SQLAlchemy batches the rows into few statements ("insertmanyvalues") with one
+    # cached compilation, far cheaper than compiling one huge VALUES list.
+    connection = await session.connection()
+    rows = [{"key": key, "claimed_at": now} for key in sorted(set(keys))]
+    result = await connection.execute(statement, rows)
+    ours: set[str] = set(result.scalars())
+    return ours
 
 
-async def release(*, session: AsyncSession, key: str) -> bool:
-    """Give back a claim whose send failed before anything went out, so it can be retried.
+async def mark_many_sent(
+    *, session: AsyncSession, keys: Collection[str], now: datetime | None = None
+) -> None:
+    """Record that the notices claimed under ``keys`` went out."""
+    for chunk in _chunks(sorted(set(keys))):
+        await session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
+            .values(sent_at=now or utcnow())
+        )
 
-    A key already marked sent is never released.
-    """
-    result = await session.execute(
-        delete(LedgerEntry).where(LedgerEntry.key == key, LedgerEntry.sent_at.is_(None))  # type: ignore[union-attr]
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+async def release_many(*, session: AsyncSession, keys: Collection[str]) -> None:
+    """Give back claims whose send failed in a retryable way (never a key marked sent)."""
+    for chunk in _chunks(sorted(set(keys))):
+        await session.execute(
+            delete(LedgerEntry).where(
+                LedgerEntry.key.in_(chunk),  # type: ignore[attr-defined]
+                LedgerEntry.sent_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
 
 
-async def is_claimed(*, session: AsyncSession, key: str) -> bool:
-    """Whether anyone has claimed ``key``."""
-    result = await session.execute(select(LedgerEntry.id).where(LedgerEntry.key == key))
-    return result.first() is not None
+async def claimed_among(*, session: AsyncSession, keys: Collection[str]) -> set[str]:
+    """Which of ``keys`` anyone has claimed already."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(keys))):
+        result = await session.execute(
+            select(LedgerEntry.key).where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
+        )
+        found.update(result.scalars())
+    return found

@@ -2,19 +2,17 @@
 
 Every function here answers for *all* the people or enterprises it is asked about in a bounded
 number of statements (never one per item or per person), so a district's daily run stays fast.
-Ledger claims are made in bulk with ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the keys that
-come back are ours; on PostgreSQL a concurrent claimer waits for our commit and gets nothing back.
+What was sent is the ledger's business (`storage.repositories.ledger`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import EnterpriseKind, HelpStatus, Role, VisitStatus
@@ -22,13 +20,11 @@ from storage.models import (
     Enterprise,
     HelpRequest,
     Item,
-    LedgerEntry,
     Pairing,
     PairingMentor,
     Person,
     Round,
     Visit,
-    utcnow,
 )
 from storage.repositories import items
 from storage.repositories.people import reachable
@@ -41,84 +37,12 @@ __all__ = [
     "OverdueItem",
     "WeeklyFigures",
     "calendar_sources",
-    "claim_many",
-    "claimed_among",
     "digest_figures",
-    "mark_many_sent",
     "overdue_items_for_mentors",
     "people_with_roles",
-    "release_many",
     "unreachable_people",
     "weekly_figures",
 ]
-
-# SQLite allows 32,766 bound parameters per statement; two per claimed key, with room to spare.
-_CHUNK = 5000
-
-
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
-async def claim_many(
-    *, session: AsyncSession, keys: Collection[str], now: datetime | None = None
-) -> set[str]:
-    """Claim many ledger keys at once; returns those that are now ours (unclaimed before).
-
-    Run it in a transaction of its own and commit before sending, so a claim is durable before
-    anything goes out and a concurrent process sees it.
-    """
-    if not keys:
-        return set()
-    now = now or utcnow()
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(LedgerEntry)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(LedgerEntry.key)
-    )
-    # executemany: SQLAlchemy batches the rows into few statements ("insertmanyvalues") with one
-    # cached compilation, far cheaper than compiling one huge VALUES list.
-    connection = await session.connection()
-    rows = [{"key": key, "claimed_at": now} for key in sorted(set(keys))]
-    result = await connection.execute(statement, rows)
-    ours: set[str] = set(result.scalars())
-    return ours
-
-
-async def mark_many_sent(
-    *, session: AsyncSession, keys: Collection[str], now: datetime | None = None
-) -> None:
-    """Record that the notices claimed under ``keys`` went out."""
-    for chunk in _chunks(sorted(set(keys))):
-        await session.execute(
-            update(LedgerEntry)
-            .where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
-            .values(sent_at=now or utcnow())
-        )
-
-
-async def release_many(*, session: AsyncSession, keys: Collection[str]) -> None:
-    """Give back claims whose send failed in a retryable way (never a key marked sent)."""
-    for chunk in _chunks(sorted(set(keys))):
-        await session.execute(
-            delete(LedgerEntry).where(
-                LedgerEntry.key.in_(chunk),  # type: ignore[attr-defined]
-                LedgerEntry.sent_at.is_(None),  # type: ignore[union-attr]
-            )
-        )
-
-
-async def claimed_among(*, session: AsyncSession, keys: Collection[str]) -> set[str]:
-    """Which of ``keys`` anyone has claimed already."""
-    found: set[str] = set()
-    for chunk in _chunks(sorted(set(keys))):
-        result = await session.execute(
-            select(LedgerEntry.key).where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
-        )
-        found.update(result.scalars())
-    return found
 
 
 async def people_with_roles(*, session: AsyncSession, roles: Collection[Role]) -> list[Person]:

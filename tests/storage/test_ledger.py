@@ -7,28 +7,31 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import ledger
 
 
-async def test_a_duplicate_key_is_refused(
+async def test_a_key_is_claimed_once_across_transactions(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     async with session_factory() as session, session.begin():
-        assert await ledger.claim(session=session, key="visit:42:reminder:24h")
+        ours = await ledger.claim_many(session=session, keys=["visit:42:reminder:24h"])
+    assert ours == {"visit:42:reminder:24h"}
     async with session_factory() as session, session.begin():
-        assert not await ledger.claim(session=session, key="visit:42:reminder:24h")
-        # The refused claim leaves the transaction usable for the next key.
-        assert await ledger.claim(session=session, key="visit:42:reminder:1h")
+        ours = await ledger.claim_many(
+            session=session, keys=["visit:42:reminder:24h", "visit:42:reminder:1h"]
+        )
+    assert ours == {"visit:42:reminder:1h"}
     async with session_factory() as session:
-        assert await ledger.is_claimed(session=session, key="visit:42:reminder:1h")
+        taken = await ledger.claimed_among(
+            session=session, keys=["visit:42:reminder:1h", "visit:43:reminder:1h"]
+        )
+    assert taken == {"visit:42:reminder:1h"}
 
 
-async def test_a_sent_claim_cannot_be_released(
+async def test_a_sent_claim_is_never_released(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     async with session_factory() as session, session.begin():
-        await ledger.claim(session=session, key="a")
-        await ledger.claim(session=session, key="b")
-        assert await ledger.mark_sent(session=session, key="a")
-        assert not await ledger.release(session=session, key="a")
-        assert await ledger.release(session=session, key="b")
+        await ledger.claim_many(session=session, keys=["a", "b"])
+        await ledger.mark_many_sent(session=session, keys=["a"])
+        await ledger.release_many(session=session, keys=["a", "b"])
     async with session_factory() as session, session.begin():
-        assert not await ledger.claim(session=session, key="a")
-        assert await ledger.claim(session=session, key="b")
+        # "b" failed before anything went out and may be retried; "a" went out and may not.
+        assert await ledger.claim_many(session=session, keys=["a", "b"]) == {"b"}
