@@ -197,9 +197,10 @@ ALL_FORMATS = (
 )
 
 
-# The bureau's desk (bot/handlers/broadcast.py, curation.py). BROADCAST_ACK's format is also
-# built by `scheduler.outbox.default_ack_data`: keep the two in step. Audience values are ids
-# (round, big hand) or indexes into the lists the picker showed (towns, industries, roles, phases).
+# The bureau's desk (bot/handlers/broadcast.py, curation.py). BROADCAST_ACK is also what a
+# broadcast notice's `Action.acknowledge_broadcast` button becomes (bot.notifier). Audience
+# values are ids (round, big hand) or indexes into the lists the picker showed (towns,
+# industries, roles, phases).
 BROADCAST_ACK = CallbackFormat("ba", ("int",))  # broadcast id: "收到 / Acknowledged"
 BROADCAST_FILTER = CallbackFormat("bf", ("word",))  # audience criterion to pick a value for
 BROADCAST_VALUE = CallbackFormat("bv", ("word", "int"))  # criterion, value id or index

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,15 @@ from bot.ui.replies import keyboard
 from bot.ui.texts import language_of, text
 from knowledge.base import KnowledgeBase
 from knowledge.language import Lang
-from scheduler.notifier import Notice, Recipient, SendResult, SendStatus
+from scheduler.notifier import (
+    Action,
+    EntryRef,
+    Label,
+    Notice,
+    Recipient,
+    SendResult,
+    SendStatus,
+)
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -64,27 +71,34 @@ def _entry_summary(kb: KnowledgeBase | None, entry_id: str, lang: str) -> str:
     return f"<b>{escape(short)}</b>\n<i>{escape(entry.citation_for(entry_lang))}</i>"
 
 
+def _value(raw: object, lang: str, kb: KnowledgeBase | None) -> str:
+    """One notice value as escaped HTML in ``lang``, by what it is (`Label`, `EntryRef`, text)."""
+    if isinstance(raw, Label):
+        label = _label(lang, f"{raw.catalog}.{raw.code}", escape(raw.code))
+        return (
+            text(lang, "notice.label_titled", label=label, title=escape(raw.title))
+            if raw.title
+            else label
+        )
+    if isinstance(raw, EntryRef):
+        return _entry_summary(kb, raw.entry_id, lang)
+    return escape(str(raw))
+
+
 def render_notice(notice: Notice, lang: str, kb: KnowledgeBase | None) -> str:
-    """The notice as Telegram HTML in ``lang``: values escaped, enum values translated.
+    """The notice as Telegram HTML in ``lang``: values escaped, labels translated.
 
     Catalog texts use only the placeholders they need, so values a notice carries for other
     purposes (ids, counts) are simply ignored.
     """
-    raw: Mapping[str, object] = notice.values
-    values: dict[str, object] = {key: escape(str(value)) for key, value in raw.items()}
-    if "purpose" in raw:
-        values["purpose"] = _label(lang, f"visits.purpose.{raw['purpose']}", str(values["purpose"]))
-    if "phase" in raw:
-        values["phase"] = _label(lang, f"visits.phase.{raw['phase']}", str(values["phase"]))
-    if "rule" in raw:
-        values["rule"] = _label(lang, f"visits.rule.{raw['rule']}", str(values["rule"]))
-    if raw.get("title"):  # a date the bureau imported: its kind, then its own (Chinese) title
-        titled = {"rule": values["rule"], "title": values["title"]}
-        values["rule"] = text(lang, "visits.rule_titled", **titled)
-    if "entry_id" in raw:
-        # An imported date of kind "other" has no entry to point to.
-        values["entry"] = _entry_summary(kb, str(raw["entry_id"]), lang) if raw["entry_id"] else ""
+    values = {key: _value(raw, lang, kb) for key, raw in notice.values.items()}
     return text(lang, notice.key, **values)
+
+
+# The callback format of each action a notice's button can ask for.
+_ACTIONS: dict[Action, callbacks.CallbackFormat] = {
+    Action.acknowledge_broadcast: callbacks.BROADCAST_ACK,
+}
 
 
 def _buttons(notice: Notice, lang: str) -> list[list[tuple[str, str]]]:
@@ -92,15 +106,15 @@ def _buttons(notice: Notice, lang: str) -> list[list[tuple[str, str]]]:
         [
             (
                 text(lang, b.label_key, **{k: escape(str(v)) for k, v in b.label_values.items()}),
-                b.callback_data,
+                _ACTIONS[b.action].encode(b.ref),
             )
         ]
         for b in notice.buttons
     ]
-    entry_id = notice.values.get("entry_id")
-    if entry_id:  # a calendar notice: open the whole entry in one tap
-        ref = callbacks.entry_ref(str(entry_id))
-        rows.append([(text(lang, "visits.open_entry"), callbacks.TOPIC_ENTRY.encode(ref))])
+    for value in notice.values.values():
+        if isinstance(value, EntryRef):  # open the whole entry in one tap
+            ref = callbacks.entry_ref(value.entry_id)
+            rows.append([(text(lang, "visits.open_entry"), callbacks.TOPIC_ENTRY.encode(ref))])
     return rows
 
 

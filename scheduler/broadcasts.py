@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.notifier import Notifier, Recipient, SendStatus
-from scheduler.outbox import default_ack_data, notice_for
+from scheduler.outbox import notice_for
 from storage.enums import BroadcastStatus
 from storage.models import Broadcast, utcnow
 from storage.repositories import broadcasts as repo
@@ -151,7 +151,6 @@ async def remind_unacknowledged(
     *,
     delay: timedelta,
     now: datetime | None = None,
-    ack_data: Callable[[int], str] = default_ack_data,
 ) -> int:
     """Remind, once, everyone who has not acknowledged a broadcast ``delay`` after receiving it.
 
@@ -164,7 +163,7 @@ async def remind_unacknowledged(
         notices = {}
         for broadcast_id in {row.broadcast_id for row in due}:
             broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
-            notices[broadcast_id] = notice_for(broadcast, key=REMINDER_KEY, ack_data=ack_data)
+            notices[broadcast_id] = notice_for(broadcast, key=REMINDER_KEY)
     sent = 0
     for row in due:
         result = await notifier.send(

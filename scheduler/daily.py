@@ -28,7 +28,7 @@ from scheduler.compliance import (
     imported_window,
 )
 from scheduler.delivery import DeliveryReport, Outgoing, deliver
-from scheduler.notifier import Notice
+from scheduler.notifier import EntryRef, Label, Notice
 from scheduler.preferences import NotificationPrefs, parse_preferences
 from scheduler.runtime import Runtime, lookup
 from storage.enums import Role
@@ -187,10 +187,10 @@ def _calendar_values(name: str, found: CalendarReminder, today: date) -> dict[st
     rule = found.rule
     return {
         "enterprise": name,
-        "rule": rule.id,
+        "rule": Label("visits.rule", rule.id),
         "deadline": found.deadline.isoformat(),
         "days_left": (found.deadline - today).days,
-        "entry_id": rule.entry_id,
+        "entry": EntryRef(rule.entry_id) if rule.entry_id else "",
         "basis": f"《{rule.basis['title']}》{rule.basis['clause']}",
     }
 
@@ -232,7 +232,8 @@ async def _calendar(
             continue
         source = by_enterprise[row.enterprise_id]
         title = f"{row.title}（{row.note}）" if row.note else row.title
-        values = {**_calendar_values(source.name, reminder, today), "title": title}
+        values = _calendar_values(source.name, reminder, today)
+        values["rule"] = Label("visits.rule", reminder.rule.id, title=title)
         key_stem = f"calendar:{row.enterprise_id}:date:{row.id}:{reminder.stage}"
         found_by.append((key_stem, source, _calendar_notice(reminder, values)))
     wanted = [

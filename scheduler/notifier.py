@@ -4,6 +4,11 @@ The scheduler never imports Telegram and never renders text. It hands the notifi
 message-catalog key plus plain values; `bot/` renders it in the recipient's language (escaping the
 values), attaches buttons, and sends it. The terminal chat prints it; tests collect it.
 
+The payload says what each value is, so the renderer never guesses from a key's name: a coded
+value is a `Label` (shown by its catalog label), a knowledge-base entry is an `EntryRef` (shown as
+its short answer, with a button to open it), and a button names an `Action` on an object, which
+`bot/` turns into its own callback format.
+
 A send reports what happened as a `SendResult` instead of raising, so callers can mark a person
 unreachable (`blocked`), honour flood control for the whole outbox (`retry_after`), or back off on
 network trouble (`failed` with ``retryable=True``).
@@ -16,7 +21,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-__all__ = ["Attachment", "Button", "Notice", "Notifier", "Recipient", "SendResult", "SendStatus"]
+__all__ = [
+    "Action",
+    "Attachment",
+    "Button",
+    "EntryRef",
+    "Label",
+    "Notice",
+    "Notifier",
+    "Recipient",
+    "SendResult",
+    "SendStatus",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +45,37 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A coded value shown by its label in the catalog ``<catalog>.<code>``.
+
+    ``title`` is free text (e.g. an imported date's own title) shown after the label.
+    """
+
+    catalog: str
+    code: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRef:
+    """A knowledge-base entry: shown as its short answer and legal basis, with an "open" button."""
+
+    entry_id: str
+
+
+class Action(StrEnum):
+    """What a button on a notice does; ``bot/`` owns the callback format of each."""
+
+    acknowledge_broadcast = "acknowledge_broadcast"  # ref: the broadcast id
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
-    """An inline button: a catalog key for its label and the callback data it sends."""
+    """An inline button: a catalog key for its label, and the action it asks for on ``ref``."""
 
     label_key: str
-    callback_data: str
+    action: Action
+    ref: int
     label_values: Mapping[str, object] = field(default_factory=dict)
 
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import Clock, SystemClock
-from scheduler.notifier import Button, Notice, Notifier, Recipient, SendStatus
+from scheduler.notifier import Action, Button, Notice, Notifier, Recipient, SendStatus
 from storage.enums import BroadcastStatus, DeliveryStatus
 from storage.models import Broadcast
 from storage.repositories import broadcasts as repo
@@ -39,20 +39,18 @@ MESSAGE_KEY = "broadcast.message"
 ACK_BUTTON_KEY = "broadcast.ack_button"
 
 
-def default_ack_data(broadcast_id: int) -> str:
-    """Callback data of the acknowledgement button (``bot/`` decodes the same format)."""
-    return f"ba:{broadcast_id}"
-
-
 def notice_for(
     broadcast: Broadcast,
     *,
     key: str = MESSAGE_KEY,
-    ack_data: Callable[[int], str] = default_ack_data,
 ) -> Notice:
     """The notice a recipient of ``broadcast`` gets (with the acknowledgement button if asked)."""
     assert broadcast.id is not None
-    buttons = (Button(ACK_BUTTON_KEY, ack_data(broadcast.id)),) if broadcast.require_ack else ()
+    buttons = (
+        (Button(ACK_BUTTON_KEY, Action.acknowledge_broadcast, broadcast.id),)
+        if broadcast.require_ack
+        else ()
+    )
     return Notice(
         key=key,
         values={"text": broadcast.text},
@@ -153,7 +151,6 @@ class Outbox:
         notifier: sends notices (Telegram in the bot, a collector in tests).
         config: pacing, lease and retry settings.
         clock: the current UTC time (lease expiry and timestamps).
-        ack_data: builds the acknowledgement button's callback data.
     """
 
     def __init__(
@@ -163,13 +160,11 @@ class Outbox:
         *,
         config: OutboxConfig | None = None,
         clock: Clock | None = None,
-        ack_data: Callable[[int], str] = default_ack_data,
     ) -> None:
         self.session_factory = session_factory
         self.notifier = notifier
         self.config = config or OutboxConfig()
         self.clock = clock or SystemClock()
-        self.ack_data = ack_data
         self.limiter = RateLimiter(
             self.config.rate, per_chat_interval=self.config.per_chat_interval
         )
@@ -238,7 +233,7 @@ class Outbox:
             missing = {c.broadcast_id for c in claimed} - self._notices.keys()
             for broadcast_id in missing:
                 broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
-                self._notices[broadcast_id] = notice_for(broadcast, ack_data=self.ack_data)
+                self._notices[broadcast_id] = notice_for(broadcast)
         for row in claimed:
             task = asyncio.create_task(self._deliver(row))
             self._tasks[task] = row

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scheduler.delivery import Outgoing, deliver
-from scheduler.notifier import Notice
+from scheduler.notifier import Label, Notice
 from scheduler.preferences import parse_preferences
 from scheduler.runtime import Runtime, lookup
 from storage.errors import NotFound
@@ -153,8 +153,8 @@ async def send_visit_reminder(
         "enterprise": ctx.small_hand.name,
         "address": ctx.small_hand.address or "—",
         "when": visit.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        "purpose": visit.purpose.value,
-        "phase": visit.phase.value,
+        "purpose": Label("visits.purpose", visit.purpose.value),
+        "phase": Label("visits.phase", visit.phase.value),
         "mentor": ctx.mentor.name,
         "items": items_text or "—",
         "hours": round((visit.starts_at - now).total_seconds() / 3600, 1),

@@ -6,17 +6,16 @@ import pytest
 
 from bot.notifier import render_notice
 from knowledge import KnowledgeBase
-from scheduler.notifier import Notice
+from scheduler.notifier import EntryRef, Label, Notice
 
 
 def _values(kind: str, entry_id: str) -> dict[str, object]:
     return {
         "enterprise": "甲厂",
-        "rule": kind,
-        "title": "新增注塑线排污许可变更",
+        "rule": Label("visits.rule", kind, title="新增注塑线排污许可变更"),
         "deadline": "2026-02-28",
         "days_left": 30,
-        "entry_id": entry_id,
+        "entry": EntryRef(entry_id) if entry_id else "",
         "basis": "《排污许可管理条例》第十四条第三款",
     }
 

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.terminal.recording import RecordingRequest
 from knowledge import KnowledgeBase, Matcher
 from scheduler.daily import run_daily
-from scheduler.notifier import Attachment, Notice, Recipient, SendStatus
+from scheduler.notifier import Attachment, EntryRef, Label, Notice, Recipient, SendStatus
 from storage.enums import Reachability
 from storage.repositories import people
 from tests.bot.conftest import World
@@ -105,8 +105,8 @@ async def test_notices_are_rendered_in_the_recipients_language_with_values_escap
             "enterprise": "甲厂 <b>",
             "address": "工业路 & 8号",
             "when": "2026-06-03 14:30",
-            "purpose": "audit",
-            "phase": "early",
+            "purpose": Label("visits.purpose", "audit"),
+            "phase": Label("visits.phase", "early"),
             "mentor": "王",
             "items": "• a < b",
         },
@@ -129,10 +129,10 @@ async def test_a_calendar_notice_carries_its_knowledge_base_entry(
     entry = knowledge_base.get("permit-validity-and-renewal")
     values = {
         "enterprise": "甲厂",
-        "rule": "permit_renewal",
+        "rule": Label("visits.rule", "permit_renewal"),
         "deadline": "2026-08-01",
         "days_left": 60,
-        "entry_id": entry.id,
+        "entry": EntryRef(entry.id),
         "basis": "《排污许可管理条例》第十四条",
     }
     await notifier.send(Recipient(1, 11, "en"), Notice("visits.calendar", values))

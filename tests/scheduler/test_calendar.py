@@ -6,6 +6,7 @@ from datetime import date
 
 from scheduler.compliance import due_reminders, load_rules
 from scheduler.daily import run_daily
+from scheduler.notifier import EntryRef
 from storage.enums import PermitType
 from storage.models import Enterprise
 from tests.scheduler.conftest import local
@@ -69,7 +70,7 @@ async def test_manager_gets_each_calendar_reminder_once_with_the_kb_entry(
     clock.set(local(2025, 6, 2, 9, 30))
     await run_daily(service.runtime)
     [reminder] = [n for n in notifier.to(world.manager.id) if n.key == "visits.calendar"]
-    assert reminder.values["entry_id"] == "permit-validity-and-renewal"
+    assert reminder.values["entry"] == EntryRef("permit-validity-and-renewal")
     assert reminder.values["deadline"] == "2025-07-03"
     clock.set(local(2025, 6, 2, 15, 0))
     await run_daily(service.runtime)

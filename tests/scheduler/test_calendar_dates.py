@@ -12,6 +12,7 @@ from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.compliance import date_reminder, load_date_rules
 from scheduler.daily import run_daily
+from scheduler.notifier import EntryRef, Label, Notice
 from scheduler.service import ReminderService
 from storage.enums import ComplianceDateKind
 from storage.models import ComplianceDate
@@ -67,22 +68,27 @@ async def test_manager_is_reminded_of_an_imported_date_once_at_each_lead_across_
         note="技改投产前",
     )
 
-    def reminders() -> list[tuple[str, object]]:
+    def titled() -> list[Notice]:
+        rule = Label  # an imported date's notice shows its own title after the rule's label
         return [
-            (n.key, n.values["days_left"])
+            n
             for n in notifier.to(world.manager.id)
-            if n.values.get("title")
+            if isinstance(n.values.get("rule"), rule) and n.values["rule"].title
         ]
+
+    def reminders() -> list[tuple[str, object]]:
+        return [(n.key, n.values["days_left"]) for n in titled()]
 
     clock.set(local(2025, 6, 1, 9, 30))  # 31 days left: nothing yet
     await run_daily(service.runtime)
     assert reminders() == []
     clock.set(local(2025, 6, 2, 9, 30))  # 30 days left
     await run_daily(service.runtime)
-    [notice] = [n for n in notifier.to(world.manager.id) if n.values.get("title")]
-    assert notice.values["title"] == "新增注塑线排污许可变更（技改投产前）"
-    assert notice.values["rule"] == "pollutant_permit_change"
-    assert notice.values["entry_id"] == "permit-change-application"
+    [notice] = titled()
+    assert notice.values["rule"] == Label(
+        "visits.rule", "pollutant_permit_change", title="新增注塑线排污许可变更（技改投产前）"
+    )
+    assert notice.values["entry"] == EntryRef("permit-change-application")
     assert "排污许可管理条例" in str(notice.values["basis"])
 
     clock.set(local(2025, 6, 2, 16, 0))  # later the same day, after a restart

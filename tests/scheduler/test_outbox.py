@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler.broadcasts import Draft, cancel, confirm, remind_unacknowledged
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
-from scheduler.notifier import Notice, Recipient, SendResult, SendStatus
+from scheduler.notifier import Action, Notice, Recipient, SendResult, SendStatus
 from scheduler.outbox import Outbox, OutboxConfig
 from storage.enums import BroadcastStatus, DeliveryStatus, Language, Reachability, Role
 from storage.models import BroadcastDelivery, Person, utcnow
@@ -243,7 +243,9 @@ async def test_non_acknowledgers_are_reminded_once_after_the_delay(
     bid = await _broadcast(session_factory, repo.Audience(roles=(Role.manager,)), require_ack=True)
     notifier = CollectingNotifier()
     await Outbox(session_factory, notifier, config=FAST, clock=clock).run(until_idle=True)
-    assert {n.buttons[0].callback_data for _, n in notifier.sent} == {f"ba:{bid}"}
+    assert {(n.buttons[0].action, n.buttons[0].ref) for _, n in notifier.sent} == {
+        (Action.acknowledge_broadcast, bid)
+    }
     async with session_factory() as session, session.begin():
         assert await repo.acknowledge(
             session=session, broadcast_id=bid, person_id=programme.ids["m1"]
