@@ -22,7 +22,7 @@ from bot import callbacks
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, keyboard
 from bot.ui.texts import text
-from scheduler import broadcasts as service
+from scheduler.broadcasts import watch
 from storage.enums import BroadcastStatus
 from storage.repositories import broadcasts as repo
 
@@ -155,7 +155,7 @@ class StatusBoard:
                 message_id = message.message_id
 
         try:
-            await service.watch(
+            await watch(
                 self.session_factory, broadcast_id, show, interval=self.interval, shown=shown
             )
         except TelegramError as exc:  # the status is a courtesy; the delivery goes on without it

@@ -40,7 +40,8 @@ from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.notifier import TelegramNotifier
 from bot.settings import Settings
 from cli import app
-from scheduler import broadcasts as service
+from programme import broadcasts as service
+from scheduler.broadcasts import watch
 from scheduler.outbox import Outbox
 from storage.db import create_engine, make_session_factory
 from storage.enums import Phase, Role
@@ -154,7 +155,7 @@ async def _deliver(
                 pending=p.pending + p.sending,
             )
 
-        final = await service.watch(factory, bid, show, interval=0.5)
+        final = await watch(factory, bid, show, interval=0.5)
     stop.set()
     await worker
     return final

@@ -4,7 +4,7 @@ The dialogue: the text (or a photo/document with a caption) → the audience pic
 (`bot.handlers.audience_picker`) → a
 preview with the exact recipient count and an estimated duration →
 "send now" (the explicit confirmation) or a scheduled time. Confirming creates one outbox row per
-recipient (`scheduler.broadcasts.confirm`); the `scheduler.desk.DeskWorker` delivers them. A status
+recipient (`programme.broadcasts.confirm`); the `scheduler.desk.DeskWorker` delivers them. A status
 message (`bot.broadcast_status`; for a scheduled broadcast, posted when its time comes), edited in
 place at most every ``broadcast_status_seconds``, shows sent / failed / pending with a Stop button,
 and becomes the delivery report at the end.
@@ -38,12 +38,14 @@ from bot.context import BotContext
 from bot.conversations import conversation
 from bot.gate import for_roles
 from bot.handlers import audience_picker
+from bot.handlers.errors import refusal_text
 from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.ui.html import escape
 from bot.ui.replies import keyboard, pressed, pressed_ids, respond
 from bot.ui.texts import text
+from programme import broadcasts as service
 from programme.access import require_role
-from scheduler import broadcasts as service
+from programme.errors import NotAllowed
 from storage.enums import BroadcastStatus, Role
 from storage.repositories import broadcasts as repo
 from storage.repositories.audience_options import AudienceOptions, audience_options
@@ -97,7 +99,11 @@ async def take_content(update: Update, context: BotContext) -> int:
     if not words:
         await respond(update, context.bot, text(context.member.lang, "broadcast.need_text"))
         return AWAITING_CONTENT
-    draft["text"] = words[:3500]
+    try:
+        draft["text"] = service.check_text(words)
+    except NotAllowed as refusal:
+        await respond(update, context.bot, refusal_text(context.member.lang, refusal))
+        return AWAITING_CONTENT
     draft["photo"] = message.photo[-1].file_id if message.photo else None
     draft["document"] = message.document.file_id if message.document else None
     await _show_menu(update, context, draft, edit=False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["MESSAGE_LIMIT", "escape", "split_message", "to_plain_text"]
+__all__ = ["MESSAGE_LIMIT", "escape", "split_message", "to_plain_text", "visible_length"]
 
-# Telegram rejects messages over 4,096 characters; stay a little under so that the closing and
-# reopening tags added at a split never push a chunk over.
+# Telegram rejects messages whose text, once the HTML is parsed, is over 4,096 UTF-16 code units
+# (tags count nothing, an entity such as &amp; counts one). Stay a little under.
 MESSAGE_LIMIT = 4000
 
 _TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|\n|[^<&\n]+|[<&]")
@@ -20,8 +20,23 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _weight(token: str) -> int:
+    """What a token counts towards Telegram's limit: its parsed text in UTF-16 code units."""
+    if token.startswith("<") and token.endswith(">"):
+        return 0
+    if token.startswith("&") and token.endswith(";") and len(token) > 2:
+        return len(html.unescape(token).encode("utf-16-le")) // 2
+    return len(token.encode("utf-16-le")) // 2
+
+
+def visible_length(text: str) -> int:
+    """The length Telegram counts for this HTML: tags are free, entities count as their text."""
+    return sum(_weight(token) for token in _TOKEN.findall(text))
+
+
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split HTML into chunks of at most ``limit`` characters, never inside a tag or entity.
+    """Split HTML into chunks of at most ``limit`` visible characters (as Telegram counts them),
+    never inside a tag or entity.
 
     Tags open at a split are closed at the end of the chunk and reopened at the start of the next,
     so every chunk is valid HTML on its own. Splits prefer line breaks.
@@ -33,7 +48,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     Returns:
         The chunks, in order; one chunk if the text fits.
     """
-    if len(text) <= limit:
+    if visible_length(text) <= limit:
         return [text]
     tokens = _tokens(text, limit // 4)
     chunks: list[str] = []
@@ -47,7 +62,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         return "".join(f"</{name}>" for name, _ in reversed(tags))
 
     for token in tokens:
-        reserve = len(closing(open_tags)) + (len(token) if not token.startswith("</") else 0)
+        reserve = _weight(token)
         reopened = 0  # tokens at the start of `current` that only reopen tags
         while size + reserve > limit and len(current) > reopened:
             if last_break is not None and last_break > reopened:
@@ -57,10 +72,10 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
             chunks.append("".join(head) + closing(tags_at_break))
             current = [opening for _, opening in tags_at_break] + tail
             reopened = len(tags_at_break)
-            size = sum(len(t) for t in current)
+            size = sum(_weight(t) for t in current)
             last_break = None
         current.append(token)
-        size += len(token)
+        size += _weight(token)
         match = _TAG.fullmatch(token)
         if match:
             name = match.group(2).lower()

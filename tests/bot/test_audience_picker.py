@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers.audience_picker import apply_choice, choice_buttons, summary, toggle_overdue
-from scheduler.broadcasts import preview
+from programme.broadcasts import preview
 from storage.enums import Phase, Role
 from storage.repositories.audience_options import audience_options
 from storage.repositories.broadcasts import Audience

@@ -236,3 +236,37 @@ async def test_non_acknowledgers_are_reminded_once(
     reminders = [c for c in harness.request.calls if "请确认" in c.text]
     assert sorted(c.chat_id or 0 for c in reminders) == [102, 103]
     assert any(c.text.startswith("⏰ <b>Reminder") for c in reminders if c.chat_id == 103)
+
+
+@pytest.mark.parametrize(
+    ("words", "reason"), [("   \n\t ", "empty_text"), ("通知" * 2_000, "text_too_long")]
+)
+async def test_a_blank_or_oversized_broadcast_is_refused_and_the_text_asked_again(
+    desk_bot: BotHarness,
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    words: str,
+    reason: str,
+) -> None:
+    await desk_bot.send(world.bureau, "/broadcast")
+    calls = await desk_bot.send(world.bureau, words)
+    assert texts(calls) == text("zh", f"refusal.{reason}")
+    assert "bf:role" not in [data for _, data in buttons(calls)]
+    # Still waiting for the text: a good one goes on to the audience picker.
+    calls = await desk_bot.send(world.bureau, "周五停电检修，请提前安排")
+    assert "bf:role" in [data for _, data in buttons(calls)]
+    assert await _broadcasts(sqlite_session_factory) == []
+
+
+async def test_a_text_of_ampersands_reaches_each_recipient_as_one_message(
+    desk_bot: BotHarness, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # 3,500 "&" are 3,500 characters to Telegram, though 17,500 once escaped as HTML.
+    await _compose_to_managers(desk_bot, world.bureau, "&" * 3_500)
+    desk_bot.request.clear()
+    await desk_bot.press(world.bureau, "bs")
+    (broadcast,) = await _broadcasts(sqlite_session_factory)
+    assert broadcast.id is not None
+    await wait_until_finished(sqlite_session_factory, broadcast.id)
+    to_manager = [c.method for c in desk_bot.request.calls if c.chat_id == world.manager_a.user_id]
+    assert to_manager == ["sendMessage"]

@@ -6,7 +6,7 @@ import re
 import string
 from pathlib import Path
 
-from bot.ui.html import escape, split_message, to_plain_text
+from bot.ui.html import escape, split_message, to_plain_text, visible_length
 from bot.ui.texts import catalog, text
 
 BOT_DIR = Path(__file__).parents[2] / "bot"
@@ -45,7 +45,7 @@ def test_long_html_is_split_under_the_limit_with_balanced_tags() -> None:
     parts = split_message(html)
     assert len(parts) > 1
     for part in parts:
-        assert len(part) <= 4096
+        assert visible_length(part) <= 4096  # as Telegram counts: the parsed text
         assert part.count("<b>") == part.count("</b>")
         assert part.count("<i>") == part.count("</i>")
         assert not re.search(r"&[a-z]*$", part), "an entity was cut"
@@ -61,3 +61,11 @@ def test_a_single_huge_line_is_split_too() -> None:
 def test_user_input_is_escaped_and_rendered_back_for_the_terminal() -> None:
     assert escape("<script>&") == "&lt;script&gt;&amp;"
     assert to_plain_text('<b>a</b> <a href="https://x.org">x</a> &lt;3') == "a x (https://x.org) <3"
+
+
+def test_split_counts_what_telegram_counts_not_the_html() -> None:
+    # Tags are free and an entity counts one: 3,900 escaped "&" fit one message.
+    html = "<b>通知</b>\n" + escape("&" * 3_900)
+    assert split_message(html) == [html]
+    parts = split_message(escape("&" * 9_000))
+    assert len(parts) == 3 and all(to_plain_text(p) == "&" * len(to_plain_text(p)) for p in parts)

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduler.broadcasts import Draft, cancel, confirm, remind_unacknowledged
+from programme.broadcasts import Draft, cancel, confirm
+from scheduler.broadcasts import remind_unacknowledged
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.notifier import Action, Notice, Recipient, SendResult, SendStatus

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduler.broadcasts import Draft, confirm, preview
+from programme.broadcasts import Draft, confirm, preview
 from storage.enums import Phase, Role
 from storage.models import BroadcastDelivery
 from storage.repositories.broadcasts import Audience, audience_query
