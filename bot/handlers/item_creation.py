@@ -12,14 +12,15 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot import callbacks
 from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
+from bot.handlers.errors import refusal_text
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed, pressed_ids, respond
 from bot.ui.texts import text
 from knowledge.taxonomy import SUBCATEGORIES
+from programme import items as programme_items
 from programme.access import require_enterprise, require_role
-from programme.recipients import managers_of
-from storage.enums import Role, SubCategory
-from storage.repositories import items
+from programme.errors import NotAllowed
+from storage.enums import SubCategory
 
 __all__ = [
     "build_handler",
@@ -32,7 +33,6 @@ __all__ = [
 
 AWAITING_SUBCATEGORY, AWAITING_FINDING, AWAITING_MEASURE, AWAITING_DEADLINE = range(4)
 TextStep = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
-_REVIEWERS = (Role.mentor, Role.bureau)
 
 
 def parse_deadline(value: str, today: date) -> date | None:
@@ -50,7 +50,7 @@ def parse_deadline(value: str, today: date) -> date | None:
 async def start_item(update: Update, context: BotContext) -> int:
     """ "Add an item" under a small hand: check the mentor covers it, then ask the sub-category."""
     (enterprise_id,) = await pressed_ids(update, callbacks.ITEM_ADD)
-    require_role(context.member, *_REVIEWERS)
+    require_role(context.member, *programme_items.REVIEWERS)
     async with context.services.unit_of_work() as session:
         await require_enterprise(session, context.member, enterprise_id)
     start_draft(context, enterprise_id=enterprise_id)
@@ -74,15 +74,21 @@ async def choose_subcategory(update: Update, context: BotContext) -> int:
     return AWAITING_FINDING
 
 
-def _take(field: str, next_key: str, next_state: int) -> TextStep:
-    """A step that stores the typed text as ``field`` and asks the next question."""
+def _take(
+    field: str, check: Callable[[str], str], state: int, next_key: str, next_state: int
+) -> TextStep:
+    """A step that checks the typed text, stores it as ``field`` and asks the next question."""
 
     async def take(update: Update, context: BotContext) -> int:
         draft = draft_of(context)
         message = update.effective_message
         if draft is None or message is None or not message.text:
             return ConversationHandler.END
-        draft[field] = message.text[:1000]
+        try:
+            draft[field] = check(message.text)
+        except NotAllowed as refusal:  # blank or too long: ask again
+            await respond(update, context.bot, refusal_text(context.member.lang, refusal))
+            return state
         await respond(update, context.bot, text(context.member.lang, next_key))
         return next_state
 
@@ -90,8 +96,16 @@ def _take(field: str, next_key: str, next_state: int) -> TextStep:
     return take
 
 
-take_finding = _take("finding", "additem.measure", AWAITING_MEASURE)
-take_measure = _take("measure", "additem.deadline", AWAITING_DEADLINE)
+def _finding(typed: str) -> str:
+    return programme_items.check_text(typed, programme_items.FINDING_LIMIT)
+
+
+def _measure(typed: str) -> str:
+    return typed.strip()[: programme_items.FINDING_LIMIT]
+
+
+take_finding = _take("finding", _finding, AWAITING_FINDING, "additem.measure", AWAITING_MEASURE)
+take_measure = _take("measure", _measure, AWAITING_MEASURE, "additem.deadline", AWAITING_DEADLINE)
 
 
 async def save_item(update: Update, context: BotContext) -> int:
@@ -105,21 +119,23 @@ async def save_item(update: Update, context: BotContext) -> int:
     if due is None:
         await respond(update, context.bot, text(member.lang, "additem.bad_deadline"))
         return AWAITING_DEADLINE
-    person_id = require_role(member, *_REVIEWERS)
-    enterprise_id = int(draft["enterprise_id"])
-    async with context.services.unit_of_work() as session:
-        await require_enterprise(session, member, enterprise_id)
-        item = await items.create_item(
-            session=session,
-            enterprise_id=enterprise_id,
-            sub_category=SubCategory(draft["sub"]),
-            finding=draft["finding"],
-            measure=draft["measure"],
-            due_on=due,
-            actor_id=person_id,
-            now=context.services.clock(),
-        )
-        managers = await managers_of(session, enterprise_id)
+    try:
+        async with context.services.unit_of_work() as session:
+            change = await programme_items.add_item(
+                session,
+                member,
+                int(draft["enterprise_id"]),
+                sub_category=SubCategory(draft["sub"]),
+                finding=draft["finding"],
+                measure=draft["measure"],
+                due_on=due,
+                today=context.services.today(),
+                now=context.services.clock(),
+            )
+    except NotAllowed as refusal:
+        await respond(update, context.bot, refusal_text(member.lang, refusal))
+        return AWAITING_DEADLINE
+    item, managers = change.item, change.tell
     end_draft(context)
     await respond(
         update, context.bot, text(member.lang, "additem.saved", id=item.id, due=due.isoformat())

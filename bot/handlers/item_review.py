@@ -10,45 +10,42 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot import callbacks
 from bot.context import BotContext
-from bot.conversations import conversation, end_draft, start_draft
-from bot.handlers.items import item_buttons, load_visible_item, render_item
+from bot.conversations import conversation, draft_of, end_draft, start_draft
+from bot.handlers.errors import refusal_text
+from bot.handlers.items import item_buttons, render_item
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed_ids, respond
 from bot.ui.texts import text
+from programme import items as programme_items
 from programme.access import require_role
-from programme.recipients import managers_of
-from storage.enums import ItemStatus, Role
-from storage.models import Item
-from storage.repositories import items
+from programme.errors import NotAllowed
+from programme.items import Change
+from storage.enums import ItemStatus
 
 __all__ = ["build_handler", "return_item", "start_return", "verify_item"]
 
 AWAITING_COMMENT = 1
-_REVIEWERS = (Role.mentor, Role.bureau)
 
 
 async def _review(
-    session: AsyncSession, context: BotContext, item_id: int, to: ItemStatus, comment: str
-) -> tuple[Item, str]:
-    person_id = require_role(context.member, *_REVIEWERS)
-    await load_visible_item(session, context.member, item_id)
-    item = await items.change_status(
-        session=session,
-        item_id=item_id,
-        to=to,
-        actor_id=person_id,
+    session: AsyncSession, context: BotContext, item_id: int, *, verify: bool, comment: str
+) -> tuple[Change, str]:
+    change = await programme_items.review_item(
+        session,
+        context.member,
+        item_id,
+        verify=verify,
         comment=comment,
         now=context.services.clock(),
     )
-    return item, await render_item(session, context, item)
+    return change, await render_item(session, context, change.item)
 
 
-async def _tell_managers(context: BotContext, item: Item, key: str, comment: str) -> None:
-    async with context.services.unit_of_work() as session:
-        managers = await managers_of(session, item.enterprise_id)
+async def _tell_managers(context: BotContext, change: Change, key: str, comment: str) -> None:
+    item = change.item
     await notify(
         context.bot,
-        managers,
+        change.tell,
         key,
         lambda lang: [[(text(lang, "item.open"), callbacks.ITEM_VIEW.encode(item.id or 0))]],
         id=item.id,
@@ -62,17 +59,17 @@ async def verify_item(update: Update, context: BotContext) -> None:
     """ "Verify": the item is closed as rectified; the manager is told."""
     (item_id,) = await pressed_ids(update, callbacks.ITEM_VERIFY)
     async with context.services.unit_of_work() as session:
-        item, html = await _review(session, context, item_id, ItemStatus.verified, "")
-    await respond(update, context.bot, html, item_buttons(item, context.member), edit=True)
-    await _tell_managers(context, item, "review.verified", "")
+        change, html = await _review(session, context, item_id, verify=True, comment="")
+    await respond(update, context.bot, html, item_buttons(change.item, context.member), edit=True)
+    await _tell_managers(context, change, "review.verified", "")
 
 
 async def start_return(update: Update, context: BotContext) -> int:
     """ "Return": check the reviewer may act on the item, then ask for the comment."""
     (item_id,) = await pressed_ids(update, callbacks.ITEM_RETURN)
-    require_role(context.member, *_REVIEWERS)
+    require_role(context.member, *programme_items.REVIEWERS)
     async with context.services.unit_of_work() as session:
-        item = await load_visible_item(session, context.member, item_id)
+        item = await programme_items.visible_item(session, context.member, item_id)
     if item.status is not ItemStatus.submitted:
         lang = context.member.lang
         status = text(lang, f"status.{item.status.value}")
@@ -88,16 +85,21 @@ async def start_return(update: Update, context: BotContext) -> int:
 async def return_item(update: Update, context: BotContext) -> int:
     """The comment: the item goes back to the manager with it."""
     message = update.effective_message
-    draft = end_draft(context)
+    draft = draft_of(context)
     if message is None or not message.text or draft is None:
         return ConversationHandler.END
-    comment = message.text[:2000]
-    async with context.services.unit_of_work() as session:
-        item, html = await _review(
-            session, context, int(draft["item_id"]), ItemStatus.returned, comment
-        )
-    await respond(update, context.bot, html, item_buttons(item, context.member))
-    await _tell_managers(context, item, "review.returned", comment)
+    comment = message.text.strip()
+    try:
+        async with context.services.unit_of_work() as session:
+            change, html = await _review(
+                session, context, int(draft["item_id"]), verify=False, comment=comment
+            )
+    except NotAllowed as refusal:  # a blank or overlong comment: ask again
+        await respond(update, context.bot, refusal_text(context.member.lang, refusal))
+        return AWAITING_COMMENT
+    end_draft(context)
+    await respond(update, context.bot, html, item_buttons(change.item, context.member))
+    await _tell_managers(context, change, "review.returned", comment)
     return ConversationHandler.END
 
 

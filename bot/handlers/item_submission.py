@@ -16,14 +16,15 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
-from bot.handlers.items import SUBMITTABLE, load_visible_item
+from bot.handlers.errors import refusal_text
+from bot.handlers.items import SUBMITTABLE
 from bot.ui.html import escape
 from bot.ui.replies import pressed_ids, respond, send
 from bot.ui.texts import language_of, text
+from programme import items as programme_items
 from programme.access import require_role
-from programme.recipients import mentors_of
-from storage.enums import EvidenceKind, ItemStatus, Role
-from storage.repositories import enterprises, items
+from programme.errors import NotAllowed
+from storage.enums import EvidenceKind, Role
 
 __all__ = ["add_evidence", "build_handler", "start_submission", "submit_item"]
 
@@ -35,7 +36,7 @@ async def start_submission(update: Update, context: BotContext) -> int:
     (item_id,) = await pressed_ids(update, callbacks.ITEM_DONE)
     require_role(context.member, Role.manager)
     async with context.services.unit_of_work() as session:
-        item = await load_visible_item(session, context.member, item_id)
+        item = await programme_items.visible_item(session, context.member, item_id)
     if item.status not in SUBMITTABLE:
         reply = text(
             context.member.lang,
@@ -61,7 +62,7 @@ async def add_evidence(update: Update, context: BotContext) -> int:
     elif message.document:
         draft["files"].append(("document", message.document.file_id))
     if message.text or message.caption:
-        note = (message.text or message.caption or "")[:2000]
+        note = (message.text or message.caption or "")[: programme_items.NOTE_LIMIT]
         draft["note"] = (draft["note"] + "\n" + note).strip()
     reply = text(context.member.lang, "submit.received", files=len(draft["files"]))
     await respond(update, context.bot, reply)
@@ -71,44 +72,25 @@ async def add_evidence(update: Update, context: BotContext) -> int:
 async def submit_item(update: Update, context: BotContext) -> int:
     """/done: mark the item submitted with its evidence and tell the mentors at once."""
     member = context.member
-    person_id = require_role(member, Role.manager)
     draft = draft_of(context)
     if draft is None:
         return ConversationHandler.END
-    if not draft["note"] and not draft["files"]:
-        await respond(update, context.bot, text(member.lang, "submit.empty"))
-        return AWAITING_EVIDENCE
     item_id = int(draft["item_id"])
-    async with context.services.unit_of_work() as session:
-        await load_visible_item(session, member, item_id)
-        item = await items.change_status(
-            session=session,
-            item_id=item_id,
-            to=ItemStatus.submitted,
-            actor_id=person_id,
-            comment=draft["note"],
-            now=context.services.clock(),
-        )
-        if draft["note"]:
-            await items.add_evidence(
-                session=session,
-                item_id=item_id,
-                person_id=person_id,
-                kind=EvidenceKind.note,
+    files = [(EvidenceKind(kind), file_id) for kind, file_id in draft["files"]]
+    try:
+        async with context.services.unit_of_work() as session:
+            change = await programme_items.submit_item(
+                session,
+                member,
+                item_id,
                 note=draft["note"],
+                files=files,
+                now=context.services.clock(),
             )
-        for kind, file_id in draft["files"]:
-            await items.add_evidence(
-                session=session,
-                item_id=item_id,
-                person_id=person_id,
-                kind=EvidenceKind(kind),
-                telegram_file_id=file_id,
-            )
-        enterprise = await enterprises.get_enterprise(
-            session=session, enterprise_id=item.enterprise_id
-        )
-        mentors = await mentors_of(session, item.enterprise_id)
+    except NotAllowed as refusal:
+        await respond(update, context.bot, refusal_text(member.lang, refusal))
+        return AWAITING_EVIDENCE
+    mentors = change.tell
     end_draft(context)
     for mentor in mentors:
         assert mentor.chat_id is not None
@@ -116,9 +98,9 @@ async def submit_item(update: Update, context: BotContext) -> int:
         notice = text(
             lang,
             "submit.to_mentor",
-            enterprise=escape(enterprise.name),
+            enterprise=escape(change.enterprise),
             id=item_id,
-            finding=escape(item.finding),
+            finding=escape(change.item.finding),
             note=escape(draft["note"] or "—"),
             files=len(draft["files"]),
         )

@@ -15,7 +15,8 @@ from bot.ui.html import escape
 from bot.ui.rendering import render_item_detail, render_item_line
 from bot.ui.replies import Buttons, pressed_ids, respond
 from bot.ui.texts import text
-from programme.access import require_enterprise, require_role
+from programme import items as programme_items
+from programme.access import require_role
 from programme.errors import Refused
 from storage.enums import ItemStatus, Role
 from storage.models import Item
@@ -89,13 +90,6 @@ async def show_open_items(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, html, rows, edit=update.callback_query is not None)
 
 
-async def load_visible_item(session: AsyncSession, member: Member, item_id: int) -> Item:
-    """The item, if the member may see its enterprise (else `Refused`, logged as forged)."""
-    item = await items.get_item(session=session, item_id=item_id)
-    await require_enterprise(session, member, item.enterprise_id)
-    return item
-
-
 def item_buttons(item: Item, member: Member) -> Buttons:
     """What the member can do with the item now: managers work on it, mentors review it."""
     lang = member.lang
@@ -142,7 +136,7 @@ async def show_item(update: Update, context: BotContext) -> None:
     """An item button: its detail, after checking the member may see it."""
     (item_id,) = await pressed_ids(update, callbacks.ITEM_VIEW)
     async with context.services.unit_of_work() as session:
-        item = await load_visible_item(session, context.member, item_id)
+        item = await programme_items.visible_item(session, context.member, item_id)
         html = await render_item(session, context, item)
     await respond(update, context.bot, html, item_buttons(item, context.member), edit=True)
 
@@ -151,16 +145,8 @@ async def mark_in_progress(update: Update, context: BotContext) -> None:
     """ "Working on it": the manager moves their item to in progress."""
     (item_id,) = await pressed_ids(update, callbacks.ITEM_PROGRESS)
     member = context.member
-    person_id = require_role(member, Role.manager)
     async with context.services.unit_of_work() as session:
-        await load_visible_item(session, member, item_id)
-        item = await items.change_status(
-            session=session,
-            item_id=item_id,
-            to=ItemStatus.in_progress,
-            actor_id=person_id,
-            now=context.services.clock(),
-        )
+        item = await programme_items.start_work(session, member, item_id, context.services.clock())
         html = await render_item(session, context, item)
     await respond(update, context.bot, html, item_buttons(item, member), edit=True)
 

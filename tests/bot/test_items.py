@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
+from bot.ui.texts import text
 from storage.enums import EvidenceKind, ItemStatus
 from storage.models import Evidence, Item, ItemHistory
 from tests.bot.conftest import World
@@ -191,3 +192,32 @@ async def test_mentor_adds_an_item_and_the_managers_hear(
         and added[0].enterprise_id == world.small_a.id
         and added[0].measure == "加装隔声罩"
     )
+
+
+async def test_a_blank_finding_is_refused_and_asked_again(
+    bot: BotHarness, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    before = len(await _rows(sqlite_session_factory, Item))
+    calls = await bot.press(world.mentor, callbacks.ITEM_ADD.encode(world.small_a.id))
+    await bot.press(world.mentor, button(calls, "ias:noise"))
+    assert texts(await bot.send(world.mentor, "  \u3000 ")) == text("zh", "refusal.empty_text")
+    # Still on the finding: the next text is taken as the finding, then measure and deadline.
+    await bot.send(world.mentor, "厂界噪声夜间超标")
+    await bot.send(world.mentor, "加装隔声罩")
+    await bot.send(world.mentor, "30")
+    findings = [i.finding for i in await _rows(sqlite_session_factory, Item)]
+    assert len(findings) == before + 1 and "厂界噪声夜间超标" in findings
+    assert all(f.strip() for f in findings)
+
+
+async def test_a_blank_return_comment_is_asked_again_and_the_item_stays_submitted(
+    bot: BotHarness, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await bot.press(world.manager_a, callbacks.ITEM_DONE.encode(world.item_a2.id))
+    await bot.send(world.manager_a, "已备案")
+    calls = await bot.send(world.manager_a, "/done")
+    await bot.press(world.mentor, button(calls, "irt:", world.mentor.user_id))
+    assert texts(await bot.send(world.mentor, "   ")) == text("zh", "refusal.empty_text")
+    assert (await _item(sqlite_session_factory, world.item_a2.id)).status is ItemStatus.submitted
+    await bot.send(world.mentor, "备案回执不清晰")
+    assert (await _item(sqlite_session_factory, world.item_a2.id)).status is ItemStatus.returned
