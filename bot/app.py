@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -131,6 +132,8 @@ def reminder_config(settings: Settings) -> ReminderConfig:
         digest_horizon_days=settings.digest_horizon_days,
         escalate_mentor_days=settings.escalate_mentor_days,
         escalate_bureau_days=settings.escalate_bureau_days,
+        help_urgent_ack=timedelta(minutes=settings.help_urgent_ack_minutes),
+        help_normal_ack_working_days=settings.help_normal_ack_working_days,
     )
 
 

@@ -35,6 +35,10 @@ __all__ = [
     "MENTEE_PAGE",
     "NOOP",
     "REPLY_QUESTION",
+    "REQUEST_CALL",
+    "REQUEST_CLOSE",
+    "REQUEST_SOONEST",
+    "REQUEST_VIEW",
     "SETTING_TOGGLE",
     "SUGGESTION",
     "TOPIC_CATEGORY",
@@ -229,6 +233,15 @@ ALL_FORMATS = (
     CURATE_DRAFT,
     CURATE_REVIEWED,
 )
+
+
+# Help requests as a workflow (bot/handlers/requests.py, visit_hook.py). REQUEST_VIEW's format is
+# also built by `scheduler.help_escalation` for its "open" button: keep the two in step.
+REQUEST_VIEW = CallbackFormat("rq", ("int",))  # help request id: open it
+REQUEST_CALL = CallbackFormat("rc", ("int",))  # help request id: show the phone to call
+REQUEST_CLOSE = CallbackFormat("rx", ("int",))  # help request id: then the outcome as text
+REQUEST_SOONEST = CallbackFormat("hf", ("int",))  # help request id: the first free slot
+ALL_FORMATS = (*ALL_FORMATS, REQUEST_VIEW, REQUEST_CALL, REQUEST_CLOSE, REQUEST_SOONEST)
 
 
 def entry_ref(entry_id: str) -> str:

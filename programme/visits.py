@@ -14,11 +14,12 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from programme import help_requests as help
 from programme.errors import VisitClash, VisitClosed
-from storage.enums import HelpStatus, ItemStatus, Phase, Severity, SubCategory, VisitPurpose
+from storage.enums import ItemStatus, Phase, Severity, SubCategory, VisitPurpose
 from storage.enums import VisitStatus as Status
 from storage.models import Item, Visit
-from storage.repositories import help_requests, items, visits
+from storage.repositories import items, visits
 
 __all__ = [
     "Finding",
@@ -65,11 +66,12 @@ async def propose_visit(
     duration_minutes: int = 120,
     help_request_id: int | None = None,
 ) -> Visit:
-    """A mentor proposes a visit; a help request it answers moves to ``visit_proposed``.
+    """A mentor proposes a visit; a help request it answers moves to ``visit_booked``.
 
     Raises:
         VisitClash: if it overlaps the mentor's other visits.
         ValueError: for a visit in the past or of an impossible length.
+        NotAllowed: ``help_ended`` for a help request already resolved or closed.
     """
     if starts_at <= now:
         raise ValueError("a visit must start in the future")
@@ -85,8 +87,8 @@ async def propose_visit(
         help_request_id=help_request_id,
     )
     if help_request_id is not None:
-        await help_requests.set_help_status(
-            session=session, request_id=help_request_id, status=HelpStatus.visit_proposed, now=now
+        await help.visit_booked(
+            session=session, request_id=help_request_id, visit=visit, actor_id=mentor_id, now=now
         )
     return visit
 
@@ -175,8 +177,9 @@ async def record_outcome(
 ) -> tuple[Visit, list[Item]]:
     """After the visit: notes, items verified on site (those submitted), new findings as items.
 
-    Items not awaiting verification are left as they are. Returns the visit (now ``done``) and
-    the new items.
+    Items not awaiting verification are left as they are; a help request the visit was booked
+    for is resolved, with the notes as its outcome. Returns the visit (now ``done``) and the new
+    items.
 
     Raises:
         VisitClosed: if the visit was cancelled or already recorded.
@@ -209,4 +212,5 @@ async def record_outcome(
     visit = await visits.update_visit(
         session=session, visit_id=visit_id, now=now, status=Status.done, notes=notes.strip()
     )
+    await help.resolve_by_visit(session=session, visit=visit, actor_id=actor_id, now=now)
     return visit, created

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import EnterpriseKind, HelpStatus, ItemStatus, Reachability, Role, VisitStatus
+from storage.enums import EnterpriseKind, ItemStatus, Reachability, Role, VisitStatus
 from storage.models import (
     Enterprise,
     HelpRequest,
@@ -30,6 +30,7 @@ from storage.models import (
     Visit,
     utcnow,
 )
+from storage.repositories import help_requests
 
 __all__ = [
     "CalendarSource",
@@ -372,7 +373,7 @@ async def weekly_figures(
     help_open = (
         await session.execute(
             select(func.count(HelpRequest.id)).where(
-                HelpRequest.status.in_((HelpStatus.open, HelpStatus.acknowledged))  # type: ignore[attr-defined]
+                HelpRequest.status.in_(help_requests.OPEN)  # type: ignore[attr-defined]
             )
         )
     ).scalar_one()

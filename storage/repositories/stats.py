@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import (
     EnterpriseKind,
-    HelpStatus,
     ItemStatus,
     Phase,
     QuestionOutcome,
@@ -36,6 +35,7 @@ from storage.models import (
     Visit,
     utcnow,
 )
+from storage.repositories import help_requests
 
 __all__ = [
     "ClosingData",
@@ -188,7 +188,7 @@ async def programme_figures(
     helps = await session.execute(
         select(
             func.count(HelpRequest.id),
-            func.sum(case((HelpRequest.status != HelpStatus.closed, 1), else_=0)),
+            func.sum(case((HelpRequest.status.in_(help_requests.OPEN), 1), else_=0)),  # type: ignore[attr-defined]
         )
     )
     help_total, help_open = helps.one()

@@ -291,7 +291,7 @@ async def test_a_help_request_becomes_a_proposed_visit_in_one_tap(
     assert helped.purpose is VisitPurpose.help and helped.help_request_id is not None
     async with sqlite_session_factory() as session:
         request = await session.get(HelpRequest, helped.help_request_id)
-        assert request is not None and request.status is HelpStatus.visit_proposed
+        assert request is not None and request.status is HelpStatus.visit_booked
     assert sbot.reminders.jobs_of(helped.id or 0) == [
         (f"visit:{helped.id}:24h", local(2026, 6, 1, 10, 30))
     ]
