@@ -47,8 +47,10 @@ Rules (each one is tested in ``tests/programme/test_when.py``)
       to today, so "1月5日" typed in December is next January (year rollover) and "11月30日"
       typed on 1 December is yesterday (flagged past). "5号" likewise takes the nearest month.
       Numeric dates are month first ("12/3" is 3 December), as Chinese writes them.
-    * **Past**: a result whose moment (or whole part of the day, or whole day) is before ``now``
-      has ``is_past=True``; the parser still returns it so the caller can refuse it politely.
+    * **Past**: a result whose moment or whole day is before ``now``, or a part of the day with
+      no full hour left in it, has ``is_past=True``; the parser still returns it so the caller
+      can refuse it politely.
+    * **Length**: a text of more than 60 characters is a sentence, not an answer: ``None``.
     * **"尽快"/"asap"/"马上"/"now"** gives ``kind=ASAP`` dated today with no time: the caller
       offers its earliest slot. Together with a clock time, a part of the day or a date other
       than today, the urgency word is ignored and the rest is read.
