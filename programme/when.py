@@ -41,13 +41,16 @@ Rules (each one is tested in ``tests/programme/test_when.py``)
       while that part has not ended, else tomorrow.
     * **A weekday** ("周五", "fri") is the next such day, today included; "本周五"/"这周五"/
       "this fri" is the one of the current Monday-to-Sunday week, "下周五"/"next fri" the one of
-      the next week, "下下周五" the week after, "上周五"/"last fri" the previous week.
+      the next week, "下下周五" the week after, "上周五"/"last fri" the previous week. Written
+      next to a date ("12月3日(周四)") a plain weekday must agree with it, else ``None``.
     * **A month and day without a year** ("12月3日", "12/3", "dec 3") is the nearest such date
       to today, so "1月5日" typed in December is next January (year rollover) and "11月30日"
       typed on 1 December is yesterday (flagged past). "5号" likewise takes the nearest month.
       Numeric dates are month first ("12/3" is 3 December), as Chinese writes them.
-    * **Past**: a result whose moment (or whole part of the day, or whole day) is before ``now``
-      has ``is_past=True``; the parser still returns it so the caller can refuse it politely.
+    * **Past**: a result whose moment or whole day is before ``now``, or a part of the day with
+      no full hour left in it, has ``is_past=True``; the parser still returns it so the caller
+      can refuse it politely.
+    * **Length**: a text of more than 60 characters is a sentence, not an answer: ``None``.
     * **"尽快"/"asap"/"马上"/"now"** gives ``kind=ASAP`` dated today with no time: the caller
       offers its earliest slot. Together with a clock time, a part of the day or a date other
       than today, the urgency word is ignored and the rest is read.
@@ -184,6 +187,7 @@ class _Parts:
     part: PartOfDay | None = None
     part_word: str | None = None
     clock: _ClockTime | None = None
+    weekday: int | None = None  # a plain "周四" / "thu": a date of its own, or a check on one
     asap: bool = False
 
 
@@ -364,12 +368,21 @@ def _on_relative_part(m: re.Match[str], parts: _Parts) -> None:
     _set_part(parts, m["p"])
 
 
+def _set_weekday(parts: _Parts, weekday: int, weeks: int | None) -> None:
+    if weeks is not None:
+        _set_date(parts, _weekday(weekday, weeks))
+    elif parts.weekday is not None:
+        raise _Reject
+    else:
+        parts.weekday = weekday
+
+
 def _on_cn_weekday(m: re.Match[str], parts: _Parts) -> None:
-    _set_date(parts, _weekday(_CN_WEEKDAYS[m["d"]], _CN_WEEK_PREFIX[m["pre"] or ""]))
+    _set_weekday(parts, _CN_WEEKDAYS[m["d"]], _CN_WEEK_PREFIX[m["pre"] or ""])
 
 
 def _on_en_weekday(m: re.Match[str], parts: _Parts) -> None:
-    _set_date(parts, _weekday(_EN_WEEKDAYS[m["d"]], _EN_WEEK_PREFIX[m["pre"] or ""]))
+    _set_weekday(parts, _EN_WEEKDAYS[m["d"]], _EN_WEEK_PREFIX[m["pre"] or ""])
 
 
 def _on_part(m: re.Match[str], parts: _Parts) -> None:
@@ -502,7 +515,7 @@ _TOKENS: list[tuple[str, _Handler]] = [
     (_alternation(_ASAP_WORDS), _on_asap),
     (_alternation(_FILLERS_ZH), _ignore),
     (rf"(?:{_alternation(_FILLERS_EN)}){_B}", _ignore),
-    (r"[\s,;:.!?、。!~～…\-]+", _ignore),
+    (r"[\s,;:.!?、。!~～…\-()\[\]【】]+", _ignore),
 ]
 _COMPILED: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(pattern), handler) for pattern, handler in _TOKENS
@@ -609,14 +622,18 @@ def parse_when(text: str, *, now: dt.datetime) -> ParsedWhen | None:
     if not normalised or len(normalised) > _MAX_LENGTH:
         return None
     parts = _scan(normalised)
-    if parts is None or (
-        parts.date is None and parts.part is None and parts.clock is None and not parts.asap
-    ):
+    if parts is None:
+        return None
+    if parts.date is None and parts.weekday is not None:
+        parts.date, parts.weekday = _weekday(parts.weekday, None), None
+    if parts.date is None and parts.part is None and parts.clock is None and not parts.asap:
         return None
     today = now.date()
     day = parts.date(today) if parts.date is not None else None
     if parts.date is not None and day is None:
         return None  # "2月30日"
+    if day is not None and parts.weekday is not None and day.weekday() != parts.weekday:
+        return None  # "12月3日周五", but 3 December is a Thursday
 
     if parts.asap and parts.clock is None and parts.part is None and day in (None, today):
         return ParsedWhen(WhenKind.ASAP, today, None, None, day is not None, False, None)

@@ -9,6 +9,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from programme.when import (
     PART_OF_DAY_WINDOWS,
@@ -107,6 +109,12 @@ EXACT = [
     ("tomorrow 3 o'clock", at(TOMORROW, 15)),
     # mixed
     ("明天 10am", at(TOMORROW, 10)),
+    # a date with its weekday
+    ("12月3日(周四)下午2点", at(dt.date(2026, 12, 3), 14)),
+    ("12月3日（星期四）下午2点", at(dt.date(2026, 12, 3), 14)),
+    ("12月3日周四 14:00", at(dt.date(2026, 12, 3), 14)),
+    ("thu dec 3 2pm", at(dt.date(2026, 12, 3), 14)),
+    ("1月7日周四上午9点", at(dt.date(2027, 1, 7), 9)),
 ]
 
 
@@ -426,6 +434,9 @@ def test_as_soon_as_possible_with_a_time_is_that_time() -> None:
         "3点到5点",
         "周五或周六",
         "明天或后天",
+        "周五 周六",
+        "12月3日周五",  # 3 December 2026 is a Thursday
+        "明天周五",  # tomorrow is a Wednesday
         "2月30日",
         "13月1日",
         "25:00",
@@ -445,3 +456,35 @@ def test_text_that_is_not_a_time_is_none(text: str) -> None:
 def test_now_must_be_timezone_aware() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         parse_when("15:00", now=dt.datetime(2026, 12, 1, 10, 0))
+
+
+@given(st.text(max_size=40))
+def test_any_text_gives_a_result_or_none_never_an_error(text: str) -> None:
+    result = parse_when(text, now=NOW)
+    assert result is None or isinstance(result, ParsedWhen)
+
+
+@given(
+    st.sampled_from(["今天", "明天", "周五", "下周一", "12月3日", "1月5日", "tomorrow", "fri", ""]),
+    st.sampled_from(["", "上午", "下午", "晚上", " "]),
+    st.sampled_from(["3点", "十点半", "两点一刻", "9:30", "14:00", "2pm", "11am", ""]),
+    st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 31)),
+)
+def test_a_date_part_and_time_combination_resolves_consistently(
+    day: str, part: str, time: str, naive_now: dt.datetime
+) -> None:
+    now = naive_now.replace(tzinfo=WUXI)
+    result = parse_when(day + part + time, now=now)
+    if result is None:
+        return
+    if result.starts_at is not None:
+        assert (result.starts_at.date(), result.starts_at.timetz().replace(tzinfo=None)) == (
+            result.date,
+            result.time,
+        )
+        assert result.is_past == (result.starts_at < now) or result.approximate
+    if not result.date_explicit and result.kind is WhenKind.AT:
+        assert result.starts_at is not None
+        assert now < result.starts_at <= now + dt.timedelta(days=1)
+    if day and result.kind is not WhenKind.ASAP:
+        assert result.date_explicit
