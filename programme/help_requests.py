@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 MAX_OUTCOME = 1000
-MAX_TEXT = 2000
+MAX_TEXT = 20_000
 _ENDED = (HelpStatus.resolved, HelpStatus.closed)
 
 
@@ -72,7 +72,7 @@ async def submit_request(
 
     Raises:
         Refused: for anyone but a manager of an enterprise.
-        NotAllowed: ``empty_text`` without a description, ``text_too_long`` past 2,000 characters.
+        NotAllowed: ``empty_text`` without a description, ``text_too_long`` past 20,000 characters.
     """
     person_id = require_role(actor, Role.manager)
     if actor.enterprise_id is None:
