@@ -7,8 +7,13 @@ it is Monday 1 June 2026, 10:00 in Shanghai.
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import time
 from collections.abc import AsyncIterator
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +23,9 @@ from knowledge import KnowledgeBase, Matcher
 from storage.enums import HelpEventKind, HelpStatus, VisitPurpose, VisitStatus
 from storage.models import HelpRequest, HelpRequestEvent, Item, Visit
 from tests.bot.conftest import World
+from tests.bot.emulator import BotApiEmulator, Sent
 from tests.bot.harness import button, texts
+from tests.bot.test_end_to_end import bot_process, emulator  # noqa: F401  (fixtures)
 from tests.bot.test_visits import FileRecordingRequest, ScheduledBot, scheduled_bot
 from tests.scheduler.conftest import local
 
@@ -70,9 +77,7 @@ async def test_manager_in_trouble_gets_the_mentor_on_site_the_same_afternoon(
     listing = texts(calls, mentor.user_id)
     assert f"#{request.id} <b>甲小手厂</b> · 20 分钟前 · 已回复" in listing
     calls = await sbot.press(mentor, button(calls, f"rq:{request.id}", mentor.user_id))
-    assert [c.params.get("photo") for c in calls if c.method == "sendPhoto"] == [
-        "PHOTO-WASTEWATER"
-    ]
+    assert [c.params.get("photo") for c in calls if c.method == "sendPhoto"] == ["PHOTO-WASTEWATER"]
     card = texts(calls, mentor.user_id)
     assert "出水超标发黑" in card and "张经理" in card and "王导师已回复" in card
 
@@ -139,3 +144,120 @@ async def test_manager_in_trouble_gets_the_mentor_on_site_the_same_afternoon(
     assert "目前没有待处理的求助" in texts(calls, bureau.user_id)
     calls = await sbot.send(bureau, "/stats")
     assert "求助：未处理 0，共 1" in texts(calls, bureau.user_id)
+
+
+# --- the same scene over HTTP: the bot as a separate process against the Bot API emulator ------
+
+
+def _next(server: BotApiEmulator, seen: int, chat_id: int, contains: str) -> Sent:
+    """The first message to ``chat_id`` containing ``contains`` among those after ``seen``."""
+    deadline = time.monotonic() + 60.0
+    with server._cond:
+        while True:
+            for sent in server.sent[seen:]:
+                if sent.chat_id == chat_id and contains in sent.text:
+                    return sent
+            left = deadline - time.monotonic()
+            if left <= 0:
+                later = [s.text[:60] for s in server.sent[seen:] if s.chat_id == chat_id]
+                raise TimeoutError(f"no message to {chat_id} with {contains!r}; saw {later}")
+            server._cond.wait(left)
+
+
+async def _wait(server: BotApiEmulator, seen: int, chat_id: int, contains: str) -> Sent:
+    return await asyncio.to_thread(_next, server, seen, chat_id, contains)
+
+
+def _data(sent: Sent, prefix: str) -> str:
+    return next(data for _, data in sent.buttons if data.startswith(prefix))
+
+
+async def test_the_founding_scene_over_http(
+    world: World,
+    bot_process: subprocess.Popen[bytes],  # noqa: F811
+    emulator: BotApiEmulator,  # noqa: F811
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    manager, mentor, bureau = (
+        world.manager_a.user_id,
+        world.mentor.user_id,
+        world.bureau.user_id,
+    )
+    # The bot runs on the wall clock: "this afternoon" while there is time left today (the
+    # visit less than 24 h ahead either way, so its first reminder goes out at once).
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    typed, day = (
+        ("今天下午4点", now.date())
+        if now.hour < 15
+        else ("明天上午10点", now.date() + timedelta(1))
+    )
+    hour = 16 if now.hour < 15 else 10
+
+    # 1. /helpme with an urgent text and a photo.
+    emulator.user_sends(manager, "/helpme")
+    await _wait(emulator, 0, manager, "请描述")
+    emulator.user_sends(manager, "污水处理设施坏了，出水超标发黑")
+    await _wait(emulator, 0, manager, "已收到（照片 0 张）")
+    emulator.user_sends_photo(manager, "PHOTO-HTTP")
+    await _wait(emulator, 0, manager, "已收到（照片 1 张）")
+    emulator.user_sends(manager, "/done")
+
+    # 2. The mentor is told at once and acknowledges.
+    told = await _wait(emulator, 0, mentor, "出水超标发黑")
+    assert "紧急" in told.text
+    assert any(s.method == "sendPhoto" and s.chat_id == mentor for s in emulator.sent)
+    request = await _request(sqlite_session_factory)
+    emulator.user_presses(mentor, told, f"ha:{request.id}")
+    await _wait(emulator, 0, manager, "已收到您的求助")
+
+    # 3. /requests, named exactly so, lists it; it opens.
+    seen = len(emulator.sent)
+    emulator.user_sends(mentor, "/requests")
+    listing = await _wait(emulator, seen, mentor, "待处理求助 1 条")
+    emulator.user_presses(mentor, listing, f"rq:{request.id}")
+    card = await _wait(emulator, seen, mentor, f"求助 #{request.id}</b>")
+
+    # 4. The visit, by a typed time.
+    emulator.user_presses(mentor, card, f"hv:{request.id}")
+    await _wait(emulator, seen, mentor, "什么时候上门")
+    emulator.user_sends(mentor, typed)
+    asked = await _wait(emulator, seen, manager, "请确认时间")
+    assert f"{day.isoformat()} {hour:02d}:00" in asked.text
+
+    # 5. The manager confirms.
+    emulator.user_presses(manager, asked, _data(asked, "vc:"))
+    await _wait(emulator, seen, mentor, "已确认走访")
+
+    # 6. Linked, and both sides get a reminder.
+    async with sqlite_session_factory() as session:
+        (visit,) = (await session.execute(select(Visit))).scalars()
+    assert visit.help_request_id == request.id and visit.status is VisitStatus.confirmed
+    await _wait(emulator, seen, mentor, "走访提醒")
+    await _wait(emulator, seen, manager, "走访提醒")
+
+    # 7. The visit has begun (its row is moved to five minutes ago: the test cannot wait for the
+    #    afternoon); the mentor records the outcome with one new item.
+    async with sqlite_session_factory() as session, session.begin():
+        row = await session.get(Visit, visit.id)
+        assert row is not None
+        row.starts_at = datetime.now(UTC) - timedelta(minutes=5)
+    seen = len(emulator.sent)
+    emulator.user_sends(mentor, "/visits")
+    listed = await _wait(emulator, seen, mentor, "甲小手厂")
+    emulator.user_presses(mentor, listed, f"vr:{visit.id}")
+    await _wait(emulator, seen, mentor, "请简要记录")
+    emulator.user_sends(mentor, "更换了曝气泵，出水恢复正常")
+    await _wait(emulator, seen, mentor, "有新发现的问题吗")
+    emulator.user_sends(mentor, "沉淀池污泥外溢，需定期清掏")
+    pick = await _wait(emulator, seen, mentor, "属于哪一类")
+    emulator.user_presses(mentor, pick, _data(pick, "vfs:"))
+    await _wait(emulator, seen, mentor, "已记录 1 条新问题")
+    emulator.user_sends(mentor, "/done")
+    await _wait(emulator, seen, mentor, f"求助 #{request.id} 随走访结果一并办结")
+
+    # 8. Resolved; the bureau's /requests no longer lists it.
+    assert (await _request(sqlite_session_factory)).status is HelpStatus.resolved
+    emulator.user_sends(bureau, "/requests")
+    await _wait(emulator, seen, bureau, "目前没有待处理的求助")
+    assert bot_process.poll() is None, (tmp_path / "bot.log").read_text()
