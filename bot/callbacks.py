@@ -181,6 +181,7 @@ VISIT_OUTCOME = CallbackFormat("vr", ("int",))  # visit id: the after-visit dial
 VISIT_VERIFIED = CallbackFormat("vv", ("int",))  # item id, toggled in the dialogue
 VISIT_ITEMS_DONE = CallbackFormat("vn")
 VISIT_FINDING_SUB = CallbackFormat("vfs", ("word",))  # sub-category of a new finding
+VISIT_BOOK_ANYWAY = CallbackFormat("vba", ("int", "int", "int", "int"))  # as VISIT_BOOK, warned
 ALL_FORMATS = (
     *ALL_FORMATS,
     VISIT_HAND,
@@ -198,6 +199,7 @@ ALL_FORMATS = (
     VISIT_VERIFIED,
     VISIT_ITEMS_DONE,
     VISIT_FINDING_SUB,
+    VISIT_BOOK_ANYWAY,
 )
 
 

@@ -346,6 +346,9 @@ class Visit(SQLModel, table=True):
     notes: str = ""
     cancel_reason: str = ""
     help_request_id: int | None = Field(default=None, foreign_key="help_requests.id")
+    # Who proposed the current time (the booking mentor, or whoever moved it last): only the
+    # other side may confirm it. None on rows older than migration 0007: the mentor proposed.
+    proposed_by_id: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
