@@ -46,6 +46,7 @@ from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
 from bot.ui.menus import set_default_menus
+from programme import workdays
 from scheduler.clock import CallableClock
 from scheduler.config import ReminderConfig
 from scheduler.service import ReminderService
@@ -139,6 +140,7 @@ def reminder_config(settings: Settings) -> ReminderConfig:
         escalate_bureau_days=settings.escalate_bureau_days,
         help_urgent_ack=timedelta(minutes=settings.help_urgent_ack_minutes),
         help_normal_ack_working_days=settings.help_normal_ack_working_days,
+        is_working_day=workdays.is_working_day,
     )
 
 
