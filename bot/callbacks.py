@@ -24,6 +24,7 @@ __all__ = [
     "ITEM_ADD",
     "ITEM_ADD_SUBCATEGORY",
     "ITEM_DONE",
+    "ITEM_EVIDENCE",
     "ITEM_PAGE",
     "ITEM_PROGRESS",
     "ITEM_RETURN",
@@ -123,6 +124,7 @@ ITEM_PROGRESS = CallbackFormat("ip", ("int",))
 ITEM_DONE = CallbackFormat("id", ("int",))
 ITEM_VERIFY = CallbackFormat("iok", ("int",))
 ITEM_RETURN = CallbackFormat("irt", ("int",))
+ITEM_EVIDENCE = CallbackFormat("ie", ("int",))  # item id: send its photos, documents, notes
 # Mentors
 MENTEE_PAGE = CallbackFormat("ml", ("int",))  # page
 MENTEE_ITEMS = CallbackFormat("me", ("int", "int"))  # enterprise id, page
@@ -150,6 +152,7 @@ ALL_FORMATS: tuple[CallbackFormat, ...] = (
     ITEM_DONE,
     ITEM_VERIFY,
     ITEM_RETURN,
+    ITEM_EVIDENCE,
     MENTEE_PAGE,
     MENTEE_ITEMS,
     ITEM_ADD,
