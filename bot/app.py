@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -33,9 +34,11 @@ from bot.handlers import (
     mentees,
     onboarding,
     refusals,
+    requests,
     stats,
     topics,
     visit_booking,
+    visit_hook,
     visit_outcomes,
     visits,
 )
@@ -43,6 +46,7 @@ from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
 from bot.ui.menus import set_default_menus
+from programme import workdays
 from scheduler.clock import CallableClock
 from scheduler.config import ReminderConfig
 from scheduler.service import ReminderService
@@ -90,6 +94,8 @@ def build_application(
         item_review.build_handler(),
         item_creation.build_handler(),
         help.build_handler(),
+        requests.build_handler(),
+        visit_hook.build_handler(),
         visit_booking.build_handler(),
         visit_outcomes.build_handler(),
         *onboarding.HANDLERS,
@@ -98,6 +104,7 @@ def build_application(
         *item_review.HANDLERS,
         *mentees.HANDLERS,
         *help.HANDLERS,
+        *requests.HANDLERS,
         *visit_booking.HANDLERS,
         *visits.HANDLERS,
         *broadcast.HANDLERS,
@@ -131,6 +138,9 @@ def reminder_config(settings: Settings) -> ReminderConfig:
         digest_horizon_days=settings.digest_horizon_days,
         escalate_mentor_days=settings.escalate_mentor_days,
         escalate_bureau_days=settings.escalate_bureau_days,
+        help_urgent_ack=timedelta(minutes=settings.help_urgent_ack_minutes),
+        help_normal_ack_working_days=settings.help_normal_ack_working_days,
+        is_working_day=workdays.is_working_day,
     )
 
 

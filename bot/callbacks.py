@@ -24,6 +24,7 @@ __all__ = [
     "ITEM_ADD",
     "ITEM_ADD_SUBCATEGORY",
     "ITEM_DONE",
+    "ITEM_EVIDENCE",
     "ITEM_PAGE",
     "ITEM_PROGRESS",
     "ITEM_RETURN",
@@ -35,6 +36,10 @@ __all__ = [
     "MENTEE_PAGE",
     "NOOP",
     "REPLY_QUESTION",
+    "REQUEST_CALL",
+    "REQUEST_CLOSE",
+    "REQUEST_SOONEST",
+    "REQUEST_VIEW",
     "SETTING_TOGGLE",
     "SUGGESTION",
     "TOPIC_CATEGORY",
@@ -119,6 +124,7 @@ ITEM_PROGRESS = CallbackFormat("ip", ("int",))
 ITEM_DONE = CallbackFormat("id", ("int",))
 ITEM_VERIFY = CallbackFormat("iok", ("int",))
 ITEM_RETURN = CallbackFormat("irt", ("int",))
+ITEM_EVIDENCE = CallbackFormat("ie", ("int",))  # item id: send its photos, documents, notes
 # Mentors
 MENTEE_PAGE = CallbackFormat("ml", ("int",))  # page
 MENTEE_ITEMS = CallbackFormat("me", ("int", "int"))  # enterprise id, page
@@ -146,6 +152,7 @@ ALL_FORMATS: tuple[CallbackFormat, ...] = (
     ITEM_DONE,
     ITEM_VERIFY,
     ITEM_RETURN,
+    ITEM_EVIDENCE,
     MENTEE_PAGE,
     MENTEE_ITEMS,
     ITEM_ADD,
@@ -177,6 +184,7 @@ VISIT_OUTCOME = CallbackFormat("vr", ("int",))  # visit id: the after-visit dial
 VISIT_VERIFIED = CallbackFormat("vv", ("int",))  # item id, toggled in the dialogue
 VISIT_ITEMS_DONE = CallbackFormat("vn")
 VISIT_FINDING_SUB = CallbackFormat("vfs", ("word",))  # sub-category of a new finding
+VISIT_BOOK_ANYWAY = CallbackFormat("vba", ("int", "int", "int", "int"))  # as VISIT_BOOK, warned
 ALL_FORMATS = (
     *ALL_FORMATS,
     VISIT_HAND,
@@ -194,6 +202,7 @@ ALL_FORMATS = (
     VISIT_VERIFIED,
     VISIT_ITEMS_DONE,
     VISIT_FINDING_SUB,
+    VISIT_BOOK_ANYWAY,
 )
 
 
@@ -230,6 +239,15 @@ ALL_FORMATS = (
     CURATE_DRAFT,
     CURATE_REVIEWED,
 )
+
+
+# Help requests as a workflow (bot/handlers/requests.py, visit_hook.py). REQUEST_VIEW's format is
+# also built by `scheduler.help_escalation` for its "open" button: keep the two in step.
+REQUEST_VIEW = CallbackFormat("rq", ("int",))  # help request id: open it
+REQUEST_CALL = CallbackFormat("rc", ("int",))  # help request id: show the phone to call
+REQUEST_CLOSE = CallbackFormat("rx", ("int",))  # help request id: then the outcome as text
+REQUEST_SOONEST = CallbackFormat("hf", ("int",))  # help request id: the first free slot
+ALL_FORMATS = (*ALL_FORMATS, REQUEST_VIEW, REQUEST_CALL, REQUEST_CLOSE, REQUEST_SOONEST)
 
 
 def entry_ref(entry_id: str) -> str:

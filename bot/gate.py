@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.context import BotContext, Member, current_member, set_current_member
-from bot.ui.texts import language_of, text
+from bot.ui.texts import DEFAULT_LANGUAGE, language_of, text
 from programme.access import has_role
 from storage.enums import Role
 from storage.repositories import people
@@ -39,7 +39,9 @@ async def load_member(update: Update, context: BotContext) -> None:
     if query is not None and not query.data:
         member = current_member()
         log.warning("button without data from user %s", query.from_user.id)
-        await query.answer(text(member.lang if member else "zh", "refusal.button"), show_alert=True)
+        await query.answer(
+            text(member.lang if member else DEFAULT_LANGUAGE, "refusal.button"), show_alert=True
+        )
         raise ApplicationHandlerStop
 
 

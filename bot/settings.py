@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     digest_horizon_days: Annotated[int, Field(ge=0)] = 7
     escalate_mentor_days: Annotated[int, Field(ge=0)] = 7
     escalate_bureau_days: Annotated[int, Field(ge=0)] = 30
+    # Help requests nobody acknowledged climb the ladder (the big hand's other mentors, then
+    # the bureau) after this long: minutes for an urgent one, working days for a normal one.
+    help_urgent_ack_minutes: Annotated[int, Field(gt=0)] = 30
+    help_normal_ack_working_days: Annotated[int, Field(gt=0)] = 1
 
     @field_validator("timezone")
     @classmethod

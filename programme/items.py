@@ -20,7 +20,7 @@ from programme.actors import Actor
 from programme.errors import NotAllowed
 from programme.recipients import managers_of, mentors_of
 from storage.enums import EvidenceKind, ItemStatus, Role, SubCategory
-from storage.models import Item, Person
+from storage.models import Evidence, Item, Person
 from storage.repositories import enterprises, items
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Change",
     "add_item",
     "check_text",
+    "evidence_of",
     "review_item",
     "start_work",
     "submit_item",
@@ -83,6 +84,18 @@ async def _change(
     return await items.change_status(
         session=session, item_id=item.id, to=to, actor_id=person_id, comment=comment, now=now
     )
+
+
+async def evidence_of(
+    session: AsyncSession, actor: Actor, item_id: int
+) -> tuple[Item, list[Evidence]]:
+    """The item and its evidence (notes, photos, documents), for someone who may see it.
+
+    Raises:
+        Refused: for another enterprise's item.
+    """
+    item = await visible_item(session, actor, item_id)
+    return item, list(await items.evidence_of(session=session, item_id=item_id))
 
 
 async def start_work(session: AsyncSession, actor: Actor, item_id: int, now: datetime) -> Item:

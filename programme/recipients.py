@@ -10,7 +10,13 @@ from storage.models import Person
 from storage.repositories import pairings, people
 from storage.repositories.people import is_reachable
 
-__all__ = ["bureau_admins", "managers_of", "mentors_of", "question_recipient"]
+__all__ = [
+    "big_hand_mentors",
+    "bureau_admins",
+    "managers_of",
+    "mentors_of",
+    "question_recipient",
+]
 
 
 def _reachable(person: Person, exclude: int | None) -> bool:
@@ -18,9 +24,27 @@ def _reachable(person: Person, exclude: int | None) -> bool:
 
 
 async def mentors_of(session: AsyncSession, enterprise_id: int) -> list[Person]:
-    """The mentors of a small hand in the current round who can be messaged."""
+    """The mentors of a small hand in the current round who can be messaged.
+
+    These are the mentors assigned to its pairing; when none of them can be reached (or none is
+    assigned), every reachable mentor of the paired big hand, so a call for help is never lost.
+    """
     mentors = await pairings.mentors_of_small_hand(session=session, small_hand_id=enterprise_id)
-    return [m for m in mentors if _reachable(m, None)]
+    reachable = [m for m in mentors if _reachable(m, None)]
+    if reachable:
+        return reachable
+    pairing = await pairings.current_pairing_of(session=session, small_hand_id=enterprise_id)
+    if pairing is None:
+        return []
+    return await big_hand_mentors(session, pairing.big_hand_id)
+
+
+async def big_hand_mentors(session: AsyncSession, big_hand_id: int) -> list[Person]:
+    """Every mentor of a big hand who can be messaged."""
+    everyone = await people.list_people(
+        session=session, role=Role.mentor, enterprise_id=big_hand_id
+    )
+    return [m for m in everyone if _reachable(m, None)]
 
 
 async def bureau_admins(session: AsyncSession, *, exclude: int | None = None) -> list[Person]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["ReminderConfig"]
+__all__ = ["ReminderConfig", "monday_to_friday"]
+
+
+def monday_to_friday(day: date) -> bool:
+    """The simplest working-day rule (no public holidays): the default until the bot passes in
+    the official calendar's rule (``ReminderConfig.is_working_day``)."""
+    return day.weekday() < 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,12 @@ class ReminderConfig:
         late_after: a reminder sent this much after its planned time is called "late".
         misfire_grace: how late APScheduler may still run a job after a busy spell.
         max_visit_minutes: the longest visit accepted; bounds the overlap search.
+        help_urgent_ack: an urgent help request nobody acknowledged this long goes up the
+            escalation ladder one step (the big hand's other mentors), and again after as long
+            once more (the bureau).
+        help_normal_ack_working_days: the same for a normal request, in working days.
+        is_working_day: which local dates count as working days.
+        help_check: how often the escalation ladder is looked at.
     """
 
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
@@ -37,8 +50,14 @@ class ReminderConfig:
     misfire_grace: timedelta = timedelta(hours=1)
     max_visit_minutes: int = 12 * 60
     default_digest_time: time = time(9, 0)
+    help_urgent_ack: timedelta = timedelta(minutes=30)
+    help_normal_ack_working_days: int = 1
+    is_working_day: Callable[[date], bool] = monday_to_friday
+    help_check: timedelta = timedelta(minutes=1)
 
     def __post_init__(self) -> None:
         if not self.visit_leads or any(lead <= timedelta(0) for lead in self.visit_leads):
             raise ValueError("visit_leads must be positive durations")
+        if self.help_urgent_ack <= timedelta(0) or self.help_normal_ack_working_days < 1:
+            raise ValueError("help request acknowledgement times must be positive")
         object.__setattr__(self, "visit_leads", tuple(sorted(self.visit_leads, reverse=True)))

@@ -2,7 +2,8 @@
 
 `ReminderService.start` registers the runtime, arms a reminder job per visit lead from the rows
 (catch-up included, see `scheduler.visit_reminders`), adds the daily tick (first run at once, so
-a digest missed during downtime goes out at start-up) and a sync job that picks up visits booked,
+a digest missed during downtime goes out at start-up), the help requests' escalation ladder
+(`scheduler.help_escalation`, likewise at once) and a sync job that picks up visits booked,
 moved or cancelled since the last look — by this process or another one sharing the database.
 Jobs live in the in-memory store and carry only ids; the database is the truth.
 """
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import ReminderConfig
 from scheduler.daily import daily_tick_job
+from scheduler.help_escalation import help_escalation_job
 from scheduler.notifier import Notifier
 from scheduler.runtime import Runtime, forget, register
 from scheduler.visit_reminders import (
@@ -106,6 +108,17 @@ class ReminderService:
             next_run_time=self.runtime.clock.now(),  # catch up at once after downtime
             args=[self.key],
             id="daily-tick",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=grace,
+        )
+        self.scheduler.add_job(
+            help_escalation_job,
+            trigger="interval",
+            seconds=int(self.config.help_check.total_seconds()),
+            next_run_time=self.runtime.clock.now(),  # steps due during downtime go out at once
+            args=[self.key],
+            id="help-escalation",
             replace_existing=True,
             coalesce=True,
             misfire_grace_time=grace,

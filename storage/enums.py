@@ -20,6 +20,7 @@ __all__ = [
     "EnterpriseKind",
     "EvidenceKind",
     "Feedback",
+    "HelpEventKind",
     "HelpStatus",
     "ItemStatus",
     "Language",
@@ -233,10 +234,28 @@ class VisitPurpose(StrEnum):
 
 
 class HelpStatus(StrEnum):
+    """open → acknowledged → visit_booked → resolved (by the visit's outcome) or closed.
+
+    ``visit_proposed`` is what rows written before the workflow said for ``visit_booked``.
+    """
+
     open = "open"
     acknowledged = "acknowledged"
     visit_proposed = "visit_proposed"
+    visit_booked = "visit_booked"
+    resolved = "resolved"
     closed = "closed"
+
+
+class HelpEventKind(StrEnum):
+    """What happened to a help request (``help_request_events``)."""
+
+    created = "created"
+    acknowledged = "acknowledged"
+    visit_booked = "visit_booked"
+    resolved = "resolved"
+    closed = "closed"
+    escalated = "escalated"
 
 
 class QuestionOutcome(StrEnum):

@@ -25,6 +25,7 @@ from storage.enums import (
     EnterpriseKind,
     EvidenceKind,
     Feedback,
+    HelpEventKind,
     HelpStatus,
     ItemStatus,
     Language,
@@ -49,6 +50,7 @@ __all__ = [
     "Evidence",
     "ExtraPhrasing",
     "HelpRequest",
+    "HelpRequestEvent",
     "Invite",
     "InviteAttempt",
     "Item",
@@ -344,6 +346,9 @@ class Visit(SQLModel, table=True):
     notes: str = ""
     cancel_reason: str = ""
     help_request_id: int | None = Field(default=None, foreign_key="help_requests.id")
+    # Who proposed the current time (the booking mentor, or whoever moved it last): only the
+    # other side may confirm it. None on rows older than migration 0007: the mentor proposed.
+    proposed_by_id: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -361,8 +366,27 @@ class HelpRequest(SQLModel, table=True):
     photo_file_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON())
     urgent: bool = False
     status: HelpStatus = Field(default=HelpStatus.open, sa_type=_enum(HelpStatus), index=True)
+    # What came of it: the mentor's closing words, or the notes of the visit that resolved it.
+    outcome: str = ""
     created_at: datetime = _created()
     updated_at: datetime = _created()
+    acknowledged_at: datetime | None = _utc(default=None)
+    closed_at: datetime | None = _utc(default=None)
+
+
+class HelpRequestEvent(SQLModel, table=True):
+    """Append-only history of a help request: who did what (``kind``), when, and a note."""
+
+    __tablename__ = "help_request_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_requests.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="people.id")
+    kind: HelpEventKind = Field(sa_type=_enum(HelpEventKind))
+    to_status: HelpStatus = Field(sa_type=_enum(HelpStatus))
+    visit_id: int | None = Field(default=None, foreign_key="visits.id")
+    note: str = ""
+    created_at: datetime = _created()
 
 
 # --- questions, broadcasts, ledger ------------------------------------------------------------

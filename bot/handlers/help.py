@@ -1,7 +1,9 @@
 """/helpme: a manager asks their mentor for help; urgent requests start with first steps.
 
-The mentor gets the request at once with "acknowledge" and "propose a visit". Visit booking
-belongs to the visits feature; `propose_visit` is its hook (see `bot.handlers.visit_hook`).
+The mentor gets the request at once with "acknowledge", "propose a visit" and "open"; the rules
+(who is told, what is recorded) live in `programme.help_requests`. Visit booking belongs to the
+visits feature (`bot.handlers.visit_hook`); the open requests are listed by /requests
+(`bot.handlers.requests`).
 """
 
 from __future__ import annotations
@@ -23,16 +25,14 @@ from bot.context import BotContext
 from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.gate import for_roles
 from bot.handlers.urgency import is_urgent
-from bot.handlers.visit_hook import propose_visit
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed_ids, respond, send
 from bot.ui.texts import LANGUAGES, language_of, text
 from knowledge.language import Lang
-from programme.access import require_enterprise, require_role
-from programme.errors import Refused
-from programme.recipients import bureau_admins, managers_of, mentors_of
-from storage.enums import HelpStatus, Role
-from storage.repositories import enterprises, help_requests, pairings
+from programme import help_requests as help
+from programme.access import require_role
+from programme.errors import NotAllowed
+from storage.enums import Role
 
 __all__ = [
     "HANDLERS",
@@ -87,55 +87,47 @@ def _first_steps(context: BotContext, lang: str) -> str:
 async def send_request(update: Update, context: BotContext) -> int:
     """/done: record the request and send it to the mentors (and the bureau, when urgent)."""
     member = context.member
-    person_id = require_role(member, Role.manager)
     draft = draft_of(context)
     if draft is None:
         return ConversationHandler.END
-    if not draft["text"]:
+    urgent = is_urgent(draft["text"])
+    try:
+        async with context.services.unit_of_work() as session:
+            submitted = await help.submit_request(
+                session=session,
+                actor=member,
+                text=draft["text"],
+                photo_file_ids=draft["photos"],
+                urgent=urgent,
+                now=context.services.clock(),
+            )
+    except NotAllowed:
         await respond(update, context.bot, text(member.lang, "help.empty"))
         return AWAITING_DESCRIPTION
-    if member.enterprise_id is None:
-        raise Refused(member, "manager without an enterprise")
-    urgent = is_urgent(draft["text"])
-    async with context.services.unit_of_work() as session:
-        pairing = await pairings.current_pairing_of(
-            session=session, small_hand_id=member.enterprise_id
-        )
-        request = await help_requests.create_help_request(
-            session=session,
-            person_id=person_id,
-            enterprise_id=member.enterprise_id,
-            pairing_id=pairing.id if pairing else None,
-            text=draft["text"],
-            photo_file_ids=draft["photos"],
-            urgent=urgent,
-        )
-        enterprise = await enterprises.get_enterprise(
-            session=session, enterprise_id=member.enterprise_id
-        )
-        mentors = await mentors_of(session, member.enterprise_id)
-        bureau = await bureau_admins(session) if urgent or not mentors else []
     end_draft(context)
+    request, mentors = submitted.request, submitted.mentors
     assert request.id is not None
-    for person in [*mentors, *bureau]:
+    for person in [*mentors, *submitted.bureau]:
         assert person.chat_id is not None
         lang = language_of(person.language.value)
         key = "help.to_mentor_urgent" if urgent else "help.to_mentor"
         notice = text(
             lang,
             key,
-            enterprise=escape(enterprise.name),
+            enterprise=escape(submitted.enterprise.name),
             name=escape(member.name),
             text=escape(request.text),
         )
-        buttons = None
-        if person in mentors:
-            buttons = [
-                [
-                    (text(lang, "help.acknowledge"), callbacks.HELP_ACK.encode(request.id)),
-                    (text(lang, "help.propose_visit"), callbacks.HELP_VISIT.encode(request.id)),
-                ]
+        buttons = [
+            [
+                (text(lang, "help.acknowledge"), callbacks.HELP_ACK.encode(request.id)),
+                (text(lang, "requests.open_button"), callbacks.REQUEST_VIEW.encode(request.id)),
             ]
+        ]
+        if person in mentors:
+            buttons[0].insert(
+                1, (text(lang, "help.propose_visit"), callbacks.HELP_VISIT.encode(request.id))
+            )
         for file_id in request.photo_file_ids:
             await context.bot.send_photo(person.chat_id, file_id)
         await send(context.bot, person.chat_id, notice, buttons)
@@ -147,33 +139,22 @@ async def send_request(update: Update, context: BotContext) -> int:
 
 
 async def acknowledge(update: Update, context: BotContext) -> None:
-    """ "Acknowledge": the mentor has seen it; the manager is told."""
+    """ "Acknowledge": the mentor has seen it; the manager is told (once)."""
     (request_id,) = await pressed_ids(update, callbacks.HELP_ACK)
     member = context.member
-    require_role(member, Role.mentor, Role.bureau)
-    async with context.services.unit_of_work() as session:
-        request = await help_requests.get_help_request(session=session, request_id=request_id)
-        await require_enterprise(session, member, request.enterprise_id)
-        await help_requests.set_help_status(
-            session=session,
-            request_id=request_id,
-            status=HelpStatus.acknowledged,
-            now=context.services.clock(),
-        )
-        managers = await managers_of(session, request.enterprise_id)
+    try:
+        async with context.services.unit_of_work() as session:
+            done = await help.acknowledge(
+                session=session, actor=member, request_id=request_id, now=context.services.clock()
+            )
+    except NotAllowed:
+        await respond(update, context.bot, text(member.lang, "requests.ended", id=request_id))
+        return
+    if not done.first:
+        await respond(update, context.bot, text(member.lang, "requests.already_acknowledged"))
+        return
     await respond(update, context.bot, text(member.lang, "help.acknowledged"))
-    await notify(context.bot, managers, "help.ack_to_manager", name=escape(member.name))
-
-
-async def offer_visit(update: Update, context: BotContext) -> None:
-    """ "Propose a visit": checks, then hands over to the visit-booking hook."""
-    (request_id,) = await pressed_ids(update, callbacks.HELP_VISIT)
-    member = context.member
-    require_role(member, Role.mentor, Role.bureau)
-    async with context.services.unit_of_work() as session:
-        request = await help_requests.get_help_request(session=session, request_id=request_id)
-        await require_enterprise(session, member, request.enterprise_id)
-    await propose_visit(update, context, request_id)
+    await notify(context.bot, done.managers, "help.ack_to_manager", name=escape(member.name))
 
 
 def build_handler() -> ConversationHandler[Any]:
@@ -197,5 +178,4 @@ def build_handler() -> ConversationHandler[Any]:
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CallbackQueryHandler(acknowledge, pattern=callbacks.HELP_ACK.pattern),
-    CallbackQueryHandler(offer_visit, pattern=callbacks.HELP_VISIT.pattern),
 ]

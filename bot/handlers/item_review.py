@@ -1,11 +1,17 @@
-"""A mentor reviews a submitted item: verify it, or return it with a comment; the manager hears."""
+"""A mentor reviews a submitted item: sees its evidence, verifies it, or returns it with a comment;
+the manager hears.
+
+"View evidence" sends the item's photos and documents by their Telegram file ids (several photos
+as one album, several documents as another, ten at most per album as Telegram allows) and the
+manager's notes, to whoever may see the item (`bot.handlers.items.load_visible_item`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import InputMediaDocument, InputMediaPhoto, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -20,9 +26,9 @@ from programme import items as programme_items
 from programme.access import require_role
 from programme.errors import NotAllowed
 from programme.items import Change
-from storage.enums import ItemStatus
+from storage.enums import EvidenceKind, ItemStatus
 
-__all__ = ["build_handler", "return_item", "start_return", "verify_item"]
+__all__ = ["build_handler", "return_item", "send_evidence", "start_return", "verify_item"]
 
 AWAITING_COMMENT = 1
 
@@ -112,4 +118,49 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS = [CallbackQueryHandler(verify_item, pattern=callbacks.ITEM_VERIFY.pattern)]
+_ALBUM = 10  # Telegram's largest media group
+
+
+async def _send_files(
+    context: BotContext, chat_id: int, kind: EvidenceKind, ids: list[str]
+) -> None:
+    bot = context.bot
+    for start in range(0, len(ids), _ALBUM):
+        chunk = ids[start : start + _ALBUM]
+        if len(chunk) == 1 and kind is EvidenceKind.photo:
+            await bot.send_photo(chat_id, chunk[0])
+        elif len(chunk) == 1:
+            await bot.send_document(chat_id, chunk[0])
+        elif kind is EvidenceKind.photo:
+            await bot.send_media_group(chat_id, [InputMediaPhoto(i) for i in chunk])
+        else:
+            await bot.send_media_group(chat_id, [InputMediaDocument(i) for i in chunk])
+
+
+async def send_evidence(update: Update, context: BotContext) -> None:
+    """ "View evidence": the item's photos and documents (by file id) and the manager's notes."""
+    (item_id,) = await pressed_ids(update, callbacks.ITEM_EVIDENCE)
+    member = context.member
+    async with context.services.unit_of_work() as session:
+        item, evidence = await programme_items.evidence_of(session, member, item_id)
+    lang = member.lang
+    if not evidence:
+        await respond(update, context.bot, text(lang, "evidence.none", id=item_id))
+        return
+    header = text(
+        lang, "evidence.header", id=item_id, finding=escape(item.finding), count=len(evidence)
+    )
+    await respond(update, context.bot, header)
+    for kind in (EvidenceKind.photo, EvidenceKind.document):
+        ids = [e.telegram_file_id for e in evidence if e.kind is kind and e.telegram_file_id]
+        await _send_files(context, member.chat_id, kind, ids)
+    notes = [e.note.strip() for e in evidence if e.note.strip()]
+    if notes:
+        joined = "\n".join(escape(n) for n in notes)
+        await respond(update, context.bot, text(lang, "evidence.notes", notes=joined))
+
+
+HANDLERS = [
+    CallbackQueryHandler(verify_item, pattern=callbacks.ITEM_VERIFY.pattern),
+    CallbackQueryHandler(send_evidence, pattern=callbacks.ITEM_EVIDENCE.pattern),
+]

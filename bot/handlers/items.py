@@ -111,6 +111,8 @@ def item_buttons(item: Item, member: Member) -> Buttons:
                     (text(lang, "item.return"), callbacks.ITEM_RETURN.encode(item_id)),
                 ]
             )
+        # Judged where it is seen: the evidence is one tap from the card.
+        rows.append([(text(lang, "evidence.show"), callbacks.ITEM_EVIDENCE.encode(item_id))])
         rows.append(
             [(text(lang, "item.back"), callbacks.MENTEE_ITEMS.encode(item.enterprise_id, 0))]
         )

@@ -3,9 +3,9 @@
 A short conversation started by the "record the outcome" button of a visit that has begun:
 notes (text) → the small hand's submitted items as toggles → new findings, each a message
 followed by its sub-category → /done records it all in one unit of work
-(`programme.visits.record_outcome`); the visit becomes done, its reminders are disarmed and
-the managers hear what was found. The draft lives in ``user_data`` until /done: only the
-outcome is a durable fact.
+(`programme.visits.record_outcome`); the visit becomes done, its reminders are disarmed, a help
+request it was booked for is resolved, and the managers hear what was found. The draft lives in
+``user_data`` until /done: only the outcome is a durable fact.
 """
 
 from __future__ import annotations
@@ -204,7 +204,11 @@ async def record(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     arm(context, visit)
     counts = {"verified": len(draft["verified"]), "findings": len(created)}
-    await respond(update, context.bot, text(member.lang, "visits.outcome_recorded", **counts))
+    reply = text(member.lang, "visits.outcome_recorded", **counts)
+    if visit.help_request_id is not None:
+        resolved = text(member.lang, "requests.resolved_by_visit", id=visit.help_request_id)
+        reply += "\n" + resolved
+    await respond(update, context.bot, reply)
     for manager in view.others(member):
         assert manager.chat_id is not None
         html = text(

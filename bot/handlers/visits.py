@@ -23,6 +23,7 @@ from bot.gate import for_roles
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, pressed_ids, respond, send
 from bot.ui.texts import language_of, text
+from programme import visits as booking
 from programme.access import require_role
 from programme.errors import Refused
 from scheduler.ics import visit_ics
@@ -162,8 +163,9 @@ async def tell(
         lang = language_of(person.language.value)
         html = text(lang, key, card=render_card(context, view, lang), **values)
         as_mentor = person.id == view.visit.mentor_id
-        # The other side of whoever acted is the one asked to agree to a proposed time.
-        buttons = visit_buttons(view, lang, as_mentor=as_mentor, now=now, may_confirm=True)
+        # Only the other side of whoever proposed the time is asked to agree to it.
+        confirms = booking.may_confirm(view.visit, person.id)
+        buttons = visit_buttons(view, lang, as_mentor=as_mentor, now=now, may_confirm=confirms)
         await send(bot, person.chat_id, html, buttons)
 
 
@@ -202,7 +204,8 @@ async def show_visits(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, text(lang, "visits.list_header", count=len(views)))
     as_mentor = member.role is Role.mentor
     for view in views:
-        buttons = visit_buttons(view, lang, as_mentor=as_mentor, now=now, may_confirm=not as_mentor)
+        confirms = booking.may_confirm(view.visit, member.person_id)
+        buttons = visit_buttons(view, lang, as_mentor=as_mentor, now=now, may_confirm=confirms)
         await respond(update, context.bot, render_card(context, view, lang), buttons)
 
 

@@ -144,6 +144,11 @@ class RecordingRequest(BaseRequest):
             }
         if method in {"getUpdates", "getMyCommands"}:
             return []
+        if method == "sendMediaGroup":  # one message per item of the album
+            media = params.get("media") or []
+            if isinstance(media, str):
+                media = json.loads(media)
+            return [self._message(ApiCall("sendPhoto", {**params, "media": m})) for m in media]
         if method in _SENDING or (method in _EDITING and "inline_message_id" not in params):
             return self._message(ApiCall(method, params))
         return True

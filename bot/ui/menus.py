@@ -19,8 +19,8 @@ _COMMON = ("topics", "language", "whoami", "help")
 COMMANDS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", *_COMMON),
     Role.manager: ("items", "helpme", "visits", "settings", *_COMMON),
-    Role.mentor: ("mine", "visit", "visits", "settings", *_COMMON),
-    Role.bureau: ("broadcast", "stats", "curate", "review", "settings", *_COMMON),
+    Role.mentor: ("mine", "requests", "visit", "visits", "settings", *_COMMON),
+    Role.bureau: ("broadcast", "stats", "requests", "curate", "review", "settings", *_COMMON),
 }
 
 

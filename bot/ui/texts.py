@@ -14,7 +14,7 @@ from typing import Literal
 
 import yaml
 
-__all__ = ["LANGUAGES", "Lang", "catalog", "language_of", "text"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Lang", "catalog", "language_of", "text"]
 
 Lang = Literal["zh", "en"]
 LANGUAGES: tuple[Lang, ...] = ("zh", "en")
@@ -57,6 +57,16 @@ def text(lang: str, key: str, /, **values: object) -> str:
     return catalog(language_of(lang))[key].format_map(values)
 
 
+DEFAULT_LANGUAGE: Lang = "zh"  # a programme of a district bureau in Wuxi
+
+
 def language_of(code: str | None) -> Lang:
-    """Map a Telegram ``language_code`` or a matcher language to one of the catalog languages."""
-    return "zh" if (code or "").lower().startswith("zh") else "en"
+    """Map a Telegram ``language_code``, a stored or a matcher language to a catalog language.
+
+    The one place the language is decided: English when the code says English ("en",
+    "en-GB"), Chinese otherwise, including when Telegram sends no code or one we have no
+    catalog for. A choice made with /language is stored on the person (or kept for a guest)
+    and passed in here instead of Telegram's code, so it overrides either.
+    """
+    primary = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return "en" if primary == "en" else DEFAULT_LANGUAGE

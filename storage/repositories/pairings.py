@@ -12,6 +12,7 @@ from storage.repositories.lookup import get_or_raise
 
 __all__ = [
     "assign_mentor",
+    "assigned_mentors",
     "create_pairing",
     "create_round",
     "current_pairing_of",
@@ -19,8 +20,10 @@ __all__ = [
     "get_pairing",
     "list_pairings",
     "mentors_of_small_hand",
+    "people_of_enterprise",
     "set_phase",
     "small_hands_of_mentor",
+    "unassign_mentor",
 ]
 
 
@@ -184,3 +187,32 @@ async def mentors_of_small_hand(*, session: AsyncSession, small_hand_id: int) ->
         .order_by(Person.id)
     )
     return list(everyone.scalars())
+
+
+async def assigned_mentors(*, session: AsyncSession, pairing_id: int) -> list[Person]:
+    """The mentors assigned to the pairing (only those; no fallback to the big hand's)."""
+    result = await session.execute(
+        select(Person)
+        .join(PairingMentor, PairingMentor.person_id == Person.id)
+        .where(PairingMentor.pairing_id == pairing_id)
+        .order_by(Person.id)
+    )
+    return list(result.scalars())
+
+
+async def unassign_mentor(*, session: AsyncSession, pairing_id: int, person_id: int) -> bool:
+    """Take a mentor off a pairing; False if they were not assigned to it."""
+    row = await session.get(PairingMentor, (pairing_id, person_id))
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True
+
+
+async def people_of_enterprise(*, session: AsyncSession, enterprise_id: int) -> list[Person]:
+    """Everyone registered for an enterprise, by id."""
+    result = await session.execute(
+        select(Person).where(Person.enterprise_id == enterprise_id).order_by(Person.id)
+    )
+    return list(result.scalars())

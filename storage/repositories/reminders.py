@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import EnterpriseKind, HelpStatus, Role, VisitStatus
+from storage.enums import EnterpriseKind, Role, VisitStatus
 from storage.models import (
     Enterprise,
     HelpRequest,
@@ -26,7 +26,7 @@ from storage.models import (
     Round,
     Visit,
 )
-from storage.repositories import items
+from storage.repositories import help_requests, items
 from storage.repositories.people import reachable
 
 __all__ = [
@@ -293,7 +293,7 @@ async def weekly_figures(
     help_open = (
         await session.execute(
             select(func.count(HelpRequest.id)).where(
-                HelpRequest.status.in_((HelpStatus.open, HelpStatus.acknowledged))  # type: ignore[attr-defined]
+                HelpRequest.status.in_(help_requests.OPEN)  # type: ignore[attr-defined]
             )
         )
     ).scalar_one()

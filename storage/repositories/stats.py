@@ -20,7 +20,6 @@ from sqlmodel import col
 from storage.enums import (
     ITEM_CLOSED,
     EnterpriseKind,
-    HelpStatus,
     ItemStatus,
     Phase,
     QuestionOutcome,
@@ -38,6 +37,7 @@ from storage.models import (
     Visit,
     utcnow,
 )
+from storage.repositories import help_requests
 from storage.repositories import items as item_rules
 
 __all__ = [
@@ -190,7 +190,7 @@ async def programme_figures(
     helps = await session.execute(
         select(
             func.count(HelpRequest.id),
-            func.sum(case((HelpRequest.status != HelpStatus.closed, 1), else_=0)),
+            func.sum(case((HelpRequest.status.in_(help_requests.OPEN), 1), else_=0)),  # type: ignore[attr-defined]
         )
     )
     help_total, help_open = helps.one()

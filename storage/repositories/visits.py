@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import Phase, Role, VisitPurpose, VisitStatus
@@ -22,6 +22,7 @@ __all__ = [
     "list_visits",
     "update_visit",
     "visit_context",
+    "visits_on_day",
     "visits_to_arm",
 ]
 
@@ -38,6 +39,7 @@ async def create_visit(
     status: VisitStatus = VisitStatus.proposed,
     notes: str = "",
     help_request_id: int | None = None,
+    proposed_by_id: int | None = None,
 ) -> Visit:
     """Add a visit; ``starts_at`` must be timezone-aware (stored in UTC)."""
     visit = Visit(
@@ -50,6 +52,7 @@ async def create_visit(
         status=status,
         notes=notes,
         help_request_id=help_request_id,
+        proposed_by_id=proposed_by_id,
     )
     session.add(visit)
     await session.flush()
@@ -117,6 +120,29 @@ async def clashing_visits(
         query = query.where(Visit.id != exclude_id)
     found = (await session.execute(query.order_by(Visit.starts_at))).scalars()
     return [v for v in found if v.starts_at + timedelta(minutes=v.duration_minutes) > starts_at]
+
+
+async def visits_on_day(
+    *,
+    session: AsyncSession,
+    since: datetime,
+    until: datetime,
+    small_hand_id: int,
+    mentor_id: int,
+    exclude_id: int | None = None,
+) -> list[Visit]:
+    """Proposed or confirmed visits starting in ``[since, until)`` at the small hand (any
+    pairing, any mentor) or of the mentor, in start order."""
+    at_hand = select(Pairing.id).where(Pairing.small_hand_id == small_hand_id)
+    query = select(Visit).where(
+        Visit.status.in_(ACTIVE),  # type: ignore[attr-defined]
+        Visit.starts_at >= since,
+        Visit.starts_at < until,
+        or_(Visit.mentor_id == mentor_id, Visit.pairing_id.in_(at_hand)),  # type: ignore[attr-defined]
+    )
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    return list((await session.execute(query.order_by(Visit.starts_at, Visit.id))).scalars())
 
 
 async def update_visit(

@@ -179,6 +179,19 @@ class BotApiEmulator:
             ]
         self._push({"message": message})
 
+    def user_sends_photo(self, user_id: int, file_id: str, language: str = "zh-hans") -> None:
+        """A user sends a photo (already on Telegram's servers as ``file_id``)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": self._user(user_id, language),
+            "photo": [
+                {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960}
+            ],
+        }
+        self._push({"message": message})
+
     def user_presses(self, user_id: int, sent: Sent, data: str, language: str = "zh-hans") -> None:
         """A user presses the button with ``data`` under the bot's message ``sent``."""
         query = {

@@ -36,7 +36,8 @@ def test_every_literal_key_used_in_the_code_is_in_the_catalog() -> None:
 def test_language_codes_map_to_chinese_or_english() -> None:
     assert text("zh-hans", "language.name") == "中文"
     assert text("zh-hant", "language.name") == "中文"
-    assert text("de", "language.name") == "English"
+    assert text("de", "language.name") == "中文", "an unsupported code falls back to Chinese"
+    assert text("en-GB", "language.name") == "English"
 
 
 def test_long_html_is_split_under_the_limit_with_balanced_tags() -> None:

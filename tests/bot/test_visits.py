@@ -276,22 +276,23 @@ async def test_the_ics_file_parses_with_the_visit_times_in_utc(
     assert "甲小手厂" in str(event["summary"]) and "follow-up" in str(event["summary"])
 
 
-async def test_a_help_request_becomes_a_proposed_visit_in_one_tap(
+async def test_a_help_request_becomes_a_proposed_visit_at_the_soonest_free_slot(
     sbot: ScheduledBot, world: World, sqlite_session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    await propose(sbot, world, "202606020830")  # the first slot of tomorrow is taken
+    await propose(sbot, world, "202606011330")  # today's first slot an hour ahead is taken
     await sbot.send(world.manager_a, "/helpme")
     await sbot.send(world.manager_a, "请来现场看看废气收集")
     calls = await sbot.send(world.manager_a, "/done")
     calls = await sbot.press(world.mentor, button(calls, "hv:", world.mentor.user_id))
+    calls = await sbot.press(world.mentor, button(calls, "hf:", world.mentor.user_id))
     assert "已按求助安排走访" in texts(calls, world.mentor.user_id)
     assert "请确认时间" in texts(calls, world.manager_a.user_id)
-    assert "2026-06-02 10:30" in texts(calls, world.manager_a.user_id), "first free slot"
+    assert "2026-06-01 15:30" in texts(calls, world.manager_a.user_id), "first free slot today"
     helped = (await _visits(sqlite_session_factory))[-1]
     assert helped.purpose is VisitPurpose.help and helped.help_request_id is not None
     async with sqlite_session_factory() as session:
         request = await session.get(HelpRequest, helped.help_request_id)
-        assert request is not None and request.status is HelpStatus.visit_proposed
+        assert request is not None and request.status is HelpStatus.visit_booked
     assert sbot.reminders.jobs_of(helped.id or 0) == [
-        (f"visit:{helped.id}:24h", local(2026, 6, 1, 10, 30))
+        (f"visit:{helped.id}:24h", local(2026, 6, 1, 10, 0))
     ]

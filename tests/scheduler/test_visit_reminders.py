@@ -110,6 +110,7 @@ async def test_reschedule_moves_reminders_and_reminds_again(
             visit_id=visit.id,
             starts_at=local(2025, 6, 6, 9, 0),
             reason="设备检修",
+            actor_id=visit.mentor_id,
             now=clock.now(),
         )
     service.arm_visit(moved.id, moved.starts_at, moved.status)
