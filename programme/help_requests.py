@@ -99,9 +99,12 @@ async def submit_request(
     )
     mentors = await mentors_of(session, actor.enterprise_id)
     bureau = await bureau_admins(session) if urgent or not mentors else []
-    for mentor in mentors:
-        assert mentor.id is not None
-        await ledger.claim(session=session, key=mentor_key(request.id, mentor.id), now=now)
+    # The first notice is the ladder's first rung: claim it so escalation never repeats it.
+    await ledger.claim_many(
+        session=session,
+        keys=[mentor_key(request.id, m.id) for m in mentors if m.id is not None],
+        now=now,
+    )
     return Submitted(request, enterprise, mentors, bureau)
 
 
