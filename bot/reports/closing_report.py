@@ -336,9 +336,13 @@ class _Writer:
         return [i for i in self.facts.items if self.phase_of[i.id] is phase]
 
     def totals(self, items: Sequence[Item]) -> None:
+        """The phase's findings in one line, written above its table so the two stay together."""
+        self.pdf.ln(1.5)
+        if not items:
+            self.pdf.cell(0, 6, self.t("report.phase.none_found"), **_LINE)  # type: ignore[arg-type]
+            return
         closed = sum(i.status in _CLOSED for i in items)
         evidence = sum(self.facts.evidence.get(i.id or 0, 0) for i in items)
-        self.pdf.ln(1.5)
         self.pdf.multi_cell(
             0,
             6,
@@ -361,8 +365,6 @@ class _Writer:
             found.setdefault(item.sub_category, []).append(item)
         subs = [s for s in SubCategory if all_subs or s in found]
         if not subs:
-            self.pdf.ln(1)
-            self.pdf.cell(0, 6, self.t("report.phase.none_found"), **_LINE)  # type: ignore[arg-type]
             return
         score_heads = ["report.table.first_score", "report.table.latest_score"][: len(scores)]
         heads = [
@@ -449,8 +451,8 @@ class _Writer:
             ]
         )
         first_scores = f.scores.get(first.id or 0, {}) if first else {}
-        self.sub_category_table(items, scores=[first_scores], all_subs=True)
         self.totals(items)
+        self.sub_category_table(items, scores=[first_scores], all_subs=True)
 
     def times(self, visits: Sequence[Visit]) -> str:
         if not visits:
@@ -469,8 +471,8 @@ class _Writer:
             ]
         )
         items = self.phase_items(Phase.middle)
-        self.sub_category_table(items, scores=[], all_subs=False)
         self.totals(items)
+        self.sub_category_table(items, scores=[], all_subs=False)
 
     def late(self) -> None:
         f, s = self.facts, self.steps
@@ -498,10 +500,10 @@ class _Writer:
         )
         first_scores = f.scores.get(first.id or 0, {}) if first else {}
         latest_scores = f.scores.get(latest.id or 0, {}) if latest else {}
+        self.totals(self.phase_items(Phase.late))
         self.sub_category_table(
             self.phase_items(Phase.late), scores=[first_scores, latest_scores], all_subs=True
         )
-        self.totals(self.phase_items(Phase.late))
 
     # --- sign-off and annexes -------------------------------------------------------------------
 
@@ -511,7 +513,9 @@ class _Writer:
             pdf.add_page()
         _heading(pdf, self.t("report.sign.title"))
         pdf.set_font("cjk", size=10)
-        pdf.multi_cell(0, 6, self.t("report.sign.statement"), **_LINE)  # type: ignore[arg-type]
+        # A draft must not claim what the pairing has not done.
+        statement = "report.draft_note" if pdf.draft else "report.sign.statement"
+        pdf.multi_cell(0, 6, self.t(statement), **_LINE)  # type: ignore[arg-type]
         pdf.ln(3)
         parties = [
             self.t("report.sign.mentor", company=f.big_hand.name if f.big_hand else ""),
@@ -580,7 +584,7 @@ class _Writer:
             return
         pdf.set_font("cjk", size=8.5)
         with pdf.table(
-            col_widths=(8, 30, 66, 14, 20, 16, 20),
+            col_widths=(8, 38, 60, 12, 20, 16, 20),
             line_height=5.2,
             headings_style=FontFace(fill_color=(235, 240, 235)),
         ) as table:
