@@ -21,7 +21,7 @@ from telegram.error import BadRequest, TelegramError
 from bot import callbacks
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, keyboard
-from bot.ui.texts import text
+from catalog import text
 from scheduler.broadcasts import watch
 from storage.enums import BroadcastStatus
 from storage.repositories import broadcasts as repo

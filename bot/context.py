@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.ui.texts import Lang
+from catalog import Lang
 from programme.actors import Actor
 
 if TYPE_CHECKING:

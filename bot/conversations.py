@@ -20,7 +20,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
 from bot.ui.replies import respond
-from bot.ui.texts import text
+from catalog import text
 
 __all__ = [
     "TIMEOUT",

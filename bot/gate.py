@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.context import BotContext, Member, current_member, set_current_member
-from bot.ui.texts import DEFAULT_LANGUAGE, language_of, text
+from catalog import DEFAULT_LANGUAGE, language_of, text
 from programme.access import has_role
 from storage.enums import Role
 from storage.repositories import people

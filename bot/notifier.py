@@ -29,7 +29,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import callbacks
 from bot.ui.html import escape, split_message
 from bot.ui.replies import keyboard
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from knowledge.base import KnowledgeBase
 from knowledge.language import Lang
 from scheduler.notifier import (

@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.conversations import conversation, end_draft, start_draft
 from bot.ui.html import escape
 from bot.ui.replies import pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from programme.access import require_role
 from programme.errors import Refused
 from storage.enums import Role

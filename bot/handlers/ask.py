@@ -10,7 +10,7 @@ from bot.context import BotContext
 from bot.ui.html import escape
 from bot.ui.rendering import render_answer, render_entry
 from bot.ui.replies import pressed, pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from programme.errors import Refused
 from programme.recipients import question_recipient
 from storage.enums import Feedback, QuestionOutcome

@@ -12,7 +12,7 @@ from typing import Any
 from bot import callbacks
 from bot.ui.html import escape
 from bot.ui.replies import Buttons
-from bot.ui.texts import text
+from catalog import text
 from storage.enums import Phase, Role
 from storage.repositories.audience_options import AudienceOptions
 from storage.repositories.broadcasts import Audience

@@ -42,7 +42,7 @@ from bot.handlers.errors import refusal_text
 from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.ui.html import escape
 from bot.ui.replies import keyboard, pressed, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import broadcasts as service
 from programme.access import require_role
 from programme.errors import NotAllowed

@@ -29,7 +29,7 @@ from bot.gate import for_roles
 from bot.handlers.phrasings import teach
 from bot.ui.html import escape
 from bot.ui.replies import pressed, pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from knowledge.entry import Entry
 from programme.access import require_role
 from programme.errors import Refused

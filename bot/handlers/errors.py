@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext, current_member
 from bot.ui.replies import send
-from bot.ui.texts import Lang, language_of, text
+from catalog import Lang, language_of, text
 from programme.errors import NotAllowed, Refused
 from storage.errors import InvalidTransition, NotFound
 

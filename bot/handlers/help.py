@@ -27,7 +27,7 @@ from bot.gate import for_roles
 from bot.handlers.urgency import is_urgent
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed_ids, respond, send
-from bot.ui.texts import LANGUAGES, language_of, text
+from catalog import LANGUAGES, language_of, text
 from knowledge.language import Lang
 from programme import help_requests as help
 from programme.access import require_role

@@ -15,7 +15,7 @@ from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.handlers.errors import refusal_text
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from knowledge.taxonomy import SUBCATEGORIES
 from programme import items as programme_items
 from programme.access import require_enterprise, require_role

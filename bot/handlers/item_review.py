@@ -21,7 +21,7 @@ from bot.handlers.errors import refusal_text
 from bot.handlers.items import item_buttons, render_item
 from bot.ui.html import escape
 from bot.ui.replies import notify, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import items as programme_items
 from programme.access import require_role
 from programme.errors import NotAllowed

@@ -20,7 +20,7 @@ from bot.handlers.errors import refusal_text
 from bot.handlers.items import SUBMITTABLE
 from bot.ui.html import escape
 from bot.ui.replies import pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from programme import items as programme_items
 from programme.access import require_role
 from programme.errors import NotAllowed

@@ -14,7 +14,7 @@ from bot.gate import for_roles
 from bot.ui.html import escape
 from bot.ui.rendering import render_item_detail, render_item_line
 from bot.ui.replies import Buttons, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import items as programme_items
 from programme.access import require_role
 from programme.errors import Refused

@@ -10,7 +10,7 @@ from bot.context import BotContext
 from bot.gate import for_roles
 from bot.handlers.items import PAGE_SIZE, item_list
 from bot.ui.replies import pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme.access import require_enterprise, require_role
 from storage.enums import Role
 from storage.repositories import items, pairings

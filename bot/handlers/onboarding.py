@@ -12,7 +12,7 @@ from bot.handlers import preferences
 from bot.ui.html import escape
 from bot.ui.menus import COMMANDS, set_chat_menu
 from bot.ui.replies import pressed, respond
-from bot.ui.texts import LANGUAGES, language_of, text
+from catalog import LANGUAGES, language_of, text
 from programme.access import require_role
 from storage.enums import Language, Role
 from storage.errors import InviteLocked

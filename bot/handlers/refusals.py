@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot.context import BotContext
 from bot.ui.menus import COMMANDS
 from bot.ui.replies import respond
-from bot.ui.texts import text
+from catalog import text
 from storage.enums import Role
 
 __all__ = ["HANDLERS", "refuse_button", "refuse_command", "refuse_media"]

@@ -28,7 +28,7 @@ from bot.gate import for_roles
 from bot.handlers.visits import local_time
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, notify, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import help_requests as help
 from programme.errors import NotAllowed
 from storage.enums import Role

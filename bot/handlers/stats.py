@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.gate import for_roles
 from bot.ui.html import escape
 from bot.ui.replies import respond
-from bot.ui.texts import text
+from catalog import text
 from knowledge.taxonomy import subcategory
 from programme.access import require_role
 from reports import charts

@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.context import BotContext
 from bot.ui.rendering import render_entry
 from bot.ui.replies import pressed, respond
-from bot.ui.texts import text
+from catalog import text
 from knowledge.language import Lang
 from knowledge.taxonomy import CATEGORIES, PROGRAMME, SUBCATEGORIES
 from programme.errors import Refused

@@ -14,7 +14,7 @@ __all__ = ["is_urgent", "urgent_words"]
 @cache
 def urgent_words() -> tuple[str, ...]:
     """Every urgent word, all languages together, lower-cased."""
-    source = resources.files("bot.ui").joinpath("locales", "urgent_words.yaml").read_text("utf-8")
+    source = resources.files("catalog").joinpath("locales", "urgent_words.yaml").read_text("utf-8")
     data = yaml.safe_load(source) or {}
     return tuple(str(word).lower() for words in data.values() for word in words)
 

@@ -48,7 +48,7 @@ from bot.handlers.visits import (
 )
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import visits as booking
 from programme.access import require_enterprise, require_role
 from programme.errors import NotAllowed, Refused, VisitClash, VisitClosed

@@ -30,7 +30,7 @@ from bot.handlers.visit_booking import (
 )
 from bot.handlers.visits import VisitView, arm
 from bot.ui.replies import pressed_ids, respond
-from bot.ui.texts import text
+from catalog import text
 from programme import help_requests as help
 from programme import visits as booking
 from programme.access import require_role

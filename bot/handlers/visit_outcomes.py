@@ -27,7 +27,7 @@ from bot.conversations import conversation
 from bot.handlers.visits import VisitView, arm, load_visit
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, pressed, pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from knowledge.taxonomy import SUBCATEGORIES
 from programme import visits as booking
 from programme.access import require_role

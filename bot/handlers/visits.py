@@ -22,7 +22,7 @@ from bot.context import BotContext, Member
 from bot.gate import for_roles
 from bot.ui.html import escape
 from bot.ui.replies import Buttons, pressed_ids, respond, send
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from programme import visits as booking
 from programme.access import require_role
 from programme.errors import Refused

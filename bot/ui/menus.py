@@ -8,7 +8,7 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.ui.texts import LANGUAGES, text
+from catalog import LANGUAGES, text
 from storage.enums import Role
 
 __all__ = ["COMMANDS", "set_chat_menu", "set_default_menus"]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, tzinfo
 
 from bot.ui.html import escape
-from bot.ui.texts import text
+from catalog import text
 from knowledge.entry import Entry
 from knowledge.language import Lang
 from knowledge.taxonomy import subcategory

@@ -11,7 +11,7 @@ from telegram.ext import ExtBot
 
 from bot.callbacks import CallbackFormat
 from bot.ui.html import split_message
-from bot.ui.texts import language_of, text
+from catalog import language_of, text
 from storage.models import Person
 
 __all__ = ["Buttons", "keyboard", "notify", "pressed", "pressed_ids", "respond", "send"]

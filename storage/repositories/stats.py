@@ -41,12 +41,8 @@ from storage.repositories import help_requests
 from storage.repositories import items as item_rules
 
 __all__ = [
-    "ClosingData",
     "Completion",
-    "ExportRows",
     "Figures",
-    "closing_data",
-    "export_rows",
     "programme_figures",
     "weekly_closed",
 ]
@@ -226,98 +222,3 @@ async def weekly_closed(
         day = moment.date()
         counts[day - timedelta(days=day.weekday())] += 1
     return [(first + timedelta(weeks=w), counts[first + timedelta(weeks=w)]) for w in range(weeks)]
-
-
-@dataclass
-class ClosingData:
-    """What a closing report (结案报告) of one small hand shows."""
-
-    enterprise: Enterprise
-    big_hand: str
-    first_scores: dict[SubCategory, float]
-    latest_scores: dict[SubCategory, float]
-    first_total: float | None
-    latest_total: float | None
-    items: list[Item]
-    visits: list[Visit]
-    completion: Completion
-
-
-async def closing_data(*, session: AsyncSession, enterprise_id: int) -> ClosingData:
-    """Gather one small hand's audits (first and latest), items, visits and completion.
-
-    Raises:
-        NotFound: if there is no such enterprise.
-    """
-    from storage.models import AuditScore
-    from storage.repositories.lookup import get_or_raise
-
-    enterprise = await get_or_raise(session, Enterprise, enterprise_id)
-    audits = list(
-        (
-            await session.execute(
-                select(Audit).where(Audit.enterprise_id == enterprise_id).order_by(Audit.audited_on)
-            )
-        ).scalars()
-    )
-    scores: dict[int, dict[SubCategory, float]] = {}
-    if audits:
-        ids = {audits[0].id, audits[-1].id}
-        rows = await session.execute(
-            select(AuditScore).where(AuditScore.audit_id.in_(ids))  # type: ignore[attr-defined]
-        )
-        for score in rows.scalars():
-            scores.setdefault(score.audit_id, {})[SubCategory(score.sub_category)] = score.score
-    items = list(
-        (
-            await session.execute(
-                select(Item).where(Item.enterprise_id == enterprise_id).order_by(Item.id)
-            )
-        ).scalars()
-    )
-    pairing_ids = select(Pairing.id).where(Pairing.small_hand_id == enterprise_id)
-    visits = list(
-        (
-            await session.execute(
-                select(Visit).where(Visit.pairing_id.in_(pairing_ids)).order_by(Visit.starts_at)  # type: ignore[attr-defined]
-            )
-        ).scalars()
-    )
-    big_hand = await session.execute(
-        select(Enterprise.name)
-        .join(Pairing, Pairing.big_hand_id == Enterprise.id)  # type: ignore[arg-type]
-        .where(Pairing.small_hand_id == enterprise_id)
-        .order_by(Pairing.id.desc())  # type: ignore[union-attr]
-    )
-    first, latest = (audits[0], audits[-1]) if audits else (None, None)
-    return ClosingData(
-        enterprise=enterprise,
-        big_hand=big_hand.scalars().first() or "",
-        first_scores=scores.get(first.id, {}) if first and first.id else {},
-        latest_scores=scores.get(latest.id, {}) if latest and latest.id else {},
-        first_total=first.total_score if first else None,
-        latest_total=latest.total_score if latest else None,
-        items=items,
-        visits=visits,
-        completion=Completion(sum(i.status in _CLOSED for i in items), len(items)),
-    )
-
-
-@dataclass
-class ExportRows:
-    """The rows of the bureau's spreadsheet: enterprises, items, visits."""
-
-    enterprises: list[Enterprise]
-    items: list[Item]
-    visits: list[Visit]
-
-
-async def export_rows(*, session: AsyncSession) -> ExportRows:
-    """Everything the XLSX export lists, in three queries."""
-    return ExportRows(
-        enterprises=list(
-            (await session.execute(select(Enterprise).order_by(Enterprise.id))).scalars()
-        ),
-        items=list((await session.execute(select(Item).order_by(Item.id))).scalars()),
-        visits=list((await session.execute(select(Visit).order_by(Visit.id))).scalars()),
-    )

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.ui.texts import text
 from bot.updates import Sender
+from catalog import text
 from storage.enums import BroadcastStatus, Reachability, Role
 from storage.models import Broadcast, BroadcastDelivery
 from storage.repositories import broadcasts as repo

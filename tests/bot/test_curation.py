@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import running
-from bot.ui.texts import text
+from catalog import text
 from knowledge import KnowledgeBase
 from storage.models import ExtraPhrasing, QuestionLog
 from tests.bot.conftest import World

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
 from bot.handlers.urgency import is_urgent
-from bot.ui.texts import text
+from catalog import text
 from storage.enums import HelpStatus, ItemStatus
 from storage.models import HelpRequest, Item
 from tests.bot.conftest import World

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
-from bot.ui.texts import text
+from catalog import text
 from storage.enums import EvidenceKind, ItemStatus
 from storage.models import Evidence, Item, ItemHistory
 from tests.bot.conftest import World

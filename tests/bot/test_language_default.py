@@ -1,6 +1,6 @@
 """The language default: Chinese unless Telegram says English; /language overrides either.
 
-Decided in one place (`bot.ui.texts.language_of`), which the gate, the error handler and every
+Decided in one place (`catalog.language_of`), which the gate, the error handler and every
 notification use, so a guest greeted by the gate and a reply built from the texts agree.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ui.texts import language_of
 from bot.updates import Sender
+from catalog import language_of
 from tests.bot.conftest import World
 from tests.bot.harness import BotHarness, texts
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.ui.texts import text
 from bot.updates import Sender
+from catalog import text
 from storage.enums import Language, QuestionOutcome, Reachability, Role
 from storage.repositories import questions
 from tests.bot.conftest import World

@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 from bot.ui.html import escape, split_message, to_plain_text, visible_length
-from bot.ui.texts import catalog, text
+from catalog import catalog, text
 
 BOT_DIR = Path(__file__).parents[2] / "bot"
 

@@ -1,7 +1,10 @@
-"""The message catalogs: every user-facing text, per language, with named placeholders.
+"""The message catalogs: every text a person reads, per language, with named placeholders.
 
-The catalogs are YAML files under ``bot/ui/locales/`` (``zh.yaml``, ``en.yaml``) with the same keys;
-a test checks that both have every key and the same placeholders. Texts are Telegram HTML, so
+Shared by the fronts that speak to people: the Telegram bot and its terminal, the CLI and the
+printed reports. It imports nothing of ours, so any of them may use it.
+
+The catalogs are YAML files under ``catalog/locales/`` (``zh.yaml``, ``en.yaml``) with the same
+keys; a test checks that both have every key and the same placeholders. Texts are Telegram HTML, so
 values substituted into them must already be escaped (`bot.ui.html.escape`) when they echo user
 input.
 """
@@ -26,7 +29,7 @@ def catalog(lang: Lang) -> dict[str, str]:
     # `<lang>.yaml` holds the core texts; features may keep theirs in `<feature>.<lang>.yaml`
     # so that parallel work on different features never edits the same file.
     merged: dict[str, str] = {}
-    folder = resources.files("bot.ui").joinpath("locales")
+    folder = resources.files("catalog").joinpath("locales")
     names = sorted(
         entry.name
         for entry in folder.iterdir()
@@ -35,10 +38,10 @@ def catalog(lang: Lang) -> dict[str, str]:
     for name in names:
         data = yaml.safe_load(folder.joinpath(name).read_text("utf-8"))
         if not isinstance(data, dict):
-            raise ValueError(f"bot/ui/locales/{name} must be a mapping of keys to texts")
+            raise ValueError(f"catalog/locales/{name} must be a mapping of keys to texts")
         for key, value in data.items():
             if str(key) in merged:
-                raise ValueError(f"bot/ui/locales/{name}: key {key!r} is defined twice")
+                raise ValueError(f"catalog/locales/{name}: key {key!r} is defined twice")
             merged[str(key)] = str(value)
     return merged
 
