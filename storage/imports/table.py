@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from storage.text import clean_text
 
 __all__ = ["Table", "UnreadableFile", "read_table"]
 
@@ -40,7 +43,8 @@ def _read_csv(path: Path) -> list[Sequence[Any]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise UnreadableFile(f"{path}: neither UTF-8 nor GB18030 text")
-    return list(csv.reader(text.splitlines()))
+    # Not str.splitlines(): that also breaks at \x0b, \x1c … and inside quoted multi-line cells.
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _read_xlsx(path: Path) -> list[Sequence[Any]]:
@@ -72,5 +76,7 @@ def read_table(path: Path) -> Table:
         raise UnreadableFile(f"{path}: expected a .csv or .xlsx file")
     if not lines:
         raise UnreadableFile(f"{path}: the file is empty")
+    # Text enters here: cleaned once, so that it is compared as it will be stored.
+    lines = [tuple(clean_text(c) if isinstance(c, str) else c for c in cells) for cells in lines]
     rows = [(n, cells) for n, cells in enumerate(lines[1:], start=2) if not _blank_row(cells)]
     return Table(headers=lines[0], rows=rows)
