@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.enums import EnterpriseKind, Phase
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import PHASE_ZH
-from storage.imports.references import enterprises_by_code
+from storage.imports.references import enterprises_by_code, scalars_in
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -78,9 +78,7 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     round_ids = [rounds[y].id for y in years]
     existing = {
         (p.round_id, p.small_hand_id): p
-        for p in (
-            await session.execute(select(Pairing).where(Pairing.round_id.in_(round_ids)))  # type: ignore[attr-defined]
-        ).scalars()
+        for p in await scalars_in(session, select(Pairing), Pairing.round_id, round_ids)
     }
     counts = Counts()
     for row in rows:
