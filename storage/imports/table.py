@@ -32,17 +32,63 @@ def _blank_row(cells: Sequence[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+# What charset-normalizer calls the encodings a Chinese Excel may save a CSV in: GB18030 and the
+# subsets it extends. Anything else (Big5, Shift-JIS, EUC-KR …) would decode as GB18030 without
+# an error — GB18030 accepts almost any byte string — and be stored as nonsense.
+_GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936", "ascii"})
+_NAMES = {
+    "big5": "Big5 (繁体中文)",
+    "big5hkscs": "Big5-HKSCS (繁体中文)",
+    "cp950": "Big5 (繁体中文)",
+    "cp932": "Shift-JIS (日文)",
+    "shift_jis": "Shift-JIS (日文)",
+    "shift_jis_2004": "Shift-JIS (日文)",
+    "shift_jisx0213": "Shift-JIS (日文)",
+    "euc_jp": "EUC-JP (日文)",
+    "euc_jis_2004": "EUC-JP (日文)",
+    "cp949": "EUC-KR (韩文)",
+    "euc_kr": "EUC-KR (韩文)",
+    "johab": "Johab (韩文)",
+    "utf_16": "UTF-16",
+    "utf_32": "UTF-32",
+}
+# Ties are common on short files (a two-row GB18030 file scores as well as EUC-KR): GB18030 is
+# accepted whenever it is among the detector's least chaotic readings.
+_CHAOS_TOLERANCE = 0.01
+
+
+def _decode_csv(path: Path, raw: bytes) -> str:
+    """The CSV's text: UTF-8 (with or without BOM), else GB18030 if that is what it plausibly is.
+
+    Raises:
+        UnreadableFile: the bytes are some other encoding; the message names the accepted ones.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Imported here: only a non-UTF-8 file pays for loading the detector.
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw))
+    best = min((m.chaos for m in matches), default=None)
+    if best is not None and any(
+        m.encoding in _GB_FAMILY and m.chaos <= best + _CHAOS_TOLERANCE for m in matches
+    ):
+        return raw.decode("gb18030")
+    seen = _NAMES.get(matches[0].encoding, matches[0].encoding) if matches else None
+    looks_zh = f"文件编码似乎是 {seen}，" if seen else "文件不是可识别的文本，"
+    looks_en = f"the file looks like {seen} text" if seen else "the file is not readable text"
+    raise UnreadableFile(
+        f"{path}: {looks_zh}只接受 UTF-8 或 GB18030 编码的 CSV，请在 Excel 中另存为“CSV UTF-8” / "
+        f"{looks_en}; only UTF-8 or GB18030 CSV files are accepted: in Excel, save as "
+        '"CSV UTF-8".'
+    )
+
+
 def _read_csv(path: Path) -> list[Sequence[Any]]:
-    raw = path.read_bytes()
     # Excel on Chinese Windows saves CSV as GB18030 (a superset of GBK); everything else UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise UnreadableFile(f"{path}: neither UTF-8 nor GB18030 text")
+    text = _decode_csv(path, path.read_bytes())
     # Not str.splitlines(): that also breaks at \x0b, \x1c … and inside quoted multi-line cells.
     return list(csv.reader(io.StringIO(text, newline="")))
 
