@@ -8,14 +8,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from storage.text import clean_text
 
-__all__ = ["Table", "UnreadableFile", "read_table"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "Table",
+    "UnreadableFile",
+    "read_table",
+]
+
+# Limits checked before a file is parsed, far above any list the bureau keeps (the district has
+# a few thousand enterprises) and far below what would stall the bot's host.
+MAX_UNCOMPRESSED_BYTES = 50 * 2**20  # an XLSX's parts once unzipped, or a CSV's size
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
 
 
 class UnreadableFile(ValueError):
@@ -87,20 +100,67 @@ def _decode_csv(path: Path, raw: bytes) -> str:
 
 
 def _read_csv(path: Path) -> list[Sequence[Any]]:
+    size = path.stat().st_size
+    if size > MAX_UNCOMPRESSED_BYTES:
+        mb, cap = size // 2**20, MAX_UNCOMPRESSED_BYTES // 2**20
+        raise _too_big(path, f"{mb} MB，上限 {cap} MB", f"{mb} MB, at most {cap}")
     # Excel on Chinese Windows saves CSV as GB18030 (a superset of GBK); everything else UTF-8.
     text = _decode_csv(path, path.read_bytes())
+    lines: list[Sequence[Any]] = []
     # Not str.splitlines(): that also breaks at \x0b, \x1c … and inside quoted multi-line cells.
-    return list(csv.reader(io.StringIO(text, newline="")))
+    for cells in csv.reader(io.StringIO(text, newline="")):
+        lines.append(cells)
+        _check_shape(path, len(lines), len(cells))
+    return lines
+
+
+def _too_big(path: Path, what_zh: str, what_en: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"{path}: 文件过大（{what_zh}），未读取；请拆分后分批导入 / "
+        f"the file is too large ({what_en}) and was not read; split it and import the parts"
+    )
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook that would expand beyond :data:`MAX_UNCOMPRESSED_BYTES` once unzipped.
+
+    The sizes come from the zip's directory, before openpyxl parses anything: a 300 KB file can
+    hold a 120 MB shared-strings part that takes minutes and a gigabyte to parse.
+    """
+    try:
+        with ZipFile(path) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (BadZipFile, OSError) as exc:
+        raise UnreadableFile(f"{path}: not a valid XLSX file ({exc})") from exc
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        mb, cap = expanded // 2**20, MAX_UNCOMPRESSED_BYTES // 2**20
+        raise _too_big(path, f"解压后 {mb} MB，上限 {cap} MB", f"{mb} MB unzipped, at most {cap}")
+
+
+def _check_shape(path: Path, rows: int, columns: int) -> None:
+    if rows > MAX_ROWS + 1:  # + the header
+        raise _too_big(path, f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+    if columns > MAX_COLUMNS:
+        raise _too_big(path, f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns")
 
 
 def _read_xlsx(path: Path) -> list[Sequence[Any]]:
+    _check_xlsx_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise UnreadableFile(f"{path}: not a valid XLSX file ({exc})") from exc
     try:
         sheet = workbook.worksheets[0]
-        return [tuple(r) for r in sheet.iter_rows(values_only=True)]
+        # The declared dimension is cheap to read; a sheet that claims a million rows is refused
+        # before they are walked. It can lie, so the rows read are counted as well.
+        _check_shape(path, sheet.max_row or 0, sheet.max_column or 0)
+        lines: list[Sequence[Any]] = []
+        for cells in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            # Rows come padded to the sheet's width: only a value past the limit counts.
+            _check_shape(path, len(lines) + 1, len(cells) if cells[MAX_COLUMNS:] != (None,) else 0)
+            lines.append(tuple(cells[:MAX_COLUMNS]))
+        return lines
     finally:
         workbook.close()
 
@@ -109,7 +169,9 @@ def read_table(path: Path) -> Table:
     """Read the first sheet of an XLSX file, or a CSV file (UTF-8 or GB18030).
 
     Raises:
-        UnreadableFile: for a missing file, another extension, or a corrupt file.
+        UnreadableFile: for a missing file, another extension, a corrupt file, a CSV in another
+            encoding, or a file beyond :data:`MAX_UNCOMPRESSED_BYTES`, :data:`MAX_ROWS` or
+            :data:`MAX_COLUMNS`.
     """
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
