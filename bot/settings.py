@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     digest_horizon_days: Annotated[int, Field(ge=0)] = 7
     escalate_mentor_days: Annotated[int, Field(ge=0)] = 7
     escalate_bureau_days: Annotated[int, Field(ge=0)] = 30
+    # Wrong invite codes from all accounts together that stop redeeming for everyone until the
+    # window has passed (each account is also locked out after 5 wrong codes in an hour).
+    invite_global_max_failures: Annotated[int, Field(gt=0)] = 30
+    invite_global_window_minutes: Annotated[float, Field(gt=0)] = 10.0
 
     @field_validator("timezone")
     @classmethod
