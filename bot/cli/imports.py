@@ -143,7 +143,7 @@ def import_enterprises(
 def import_pairings(
     file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False
 ) -> None:
-    """Pairings: 年度/year, 大手统一社会信用代码, 小手统一社会信用代码, 阶段/phase."""
+    """Pairings: 年度/year, 大手/小手统一社会信用代码, 阶段/phase, 导师/mentor (phone or name)."""
     _one(ImportKind.pairings, file, dry_run)
 
 
