@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # the bureau) after this long: minutes for an urgent one, working days for a normal one.
     help_urgent_ack_minutes: Annotated[int, Field(gt=0)] = 30
     help_normal_ack_working_days: Annotated[int, Field(gt=0)] = 1
+    # Wrong invite codes from all accounts together that stop redeeming for everyone until the
+    # window has passed (each account is also locked out after 5 wrong codes in an hour).
+    invite_global_max_failures: Annotated[int, Field(gt=0)] = 30
+    invite_global_window_minutes: Annotated[float, Field(gt=0)] = 10.0
 
     @field_validator("timezone")
     @classmethod

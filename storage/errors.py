@@ -115,11 +115,16 @@ class RowError:
 
 
 class ImportFailed(StorageError):
-    """A spreadsheet had bad rows; ``errors`` lists each (row, column, reason). Nothing written."""
+    """A spreadsheet had bad rows; ``errors`` lists each (row, column, reason). Nothing written.
 
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} bad row(s)")
+    ``source`` names the file when it was one of a set imported together.
+    """
+
+    def __init__(self, errors: list[RowError], source: str | None = None) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{len(errors)} bad row(s)")
         self.errors = errors
+        self.source = source
 
 
 class BackupUnsupported(StorageError):

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
-from sqlmodel.sql.sqltypes import UTCDateTime
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 from storage.enums import (
     AcceptanceStatus,
@@ -39,6 +39,7 @@ from storage.enums import (
     VisitPurpose,
     VisitStatus,
 )
+from storage.text import CleanString
 
 __all__ = [
     "Audit",
@@ -480,3 +481,22 @@ class LedgerEntry(SQLModel, table=True):
     key: str = Field(max_length=200, unique=True)
     claimed_at: datetime = _created()
     sent_at: datetime | None = _utc(default=None)
+
+
+def _clean_every_string_column() -> None:
+    """Give every plain string column the :class:`~storage.text.CleanString` type.
+
+    Done here, over the whole metadata, rather than field by field, so that a column added later
+    gets it too (tests/storage/test_text.py checks that none is missed). Enum columns stay as they
+    are: their values are the program's own.
+    """
+    for table in metadata.tables.values():
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, AutoString) or (
+                isinstance(kind, sa.String) and not isinstance(kind, sa.Enum)
+            ):
+                column.type = CleanString(length=getattr(kind, "length", None))
+
+
+_clean_every_string_column()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -47,6 +49,10 @@ async def onboard(update: Update, context: BotContext) -> None:
             name=user.full_name[:100],
             language=Language(member.lang),
             now=context.services.clock(),
+            global_limit=invites.GuessLimit(
+                failures=context.services.settings.invite_global_max_failures,
+                window=timedelta(minutes=context.services.settings.invite_global_window_minutes),
+            ),
         )
         enterprise_name = ""
         if result.person is not None and result.person.enterprise_id is not None:

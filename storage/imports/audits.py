@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.enums import SubCategory
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import SUBCATEGORY_LABELS
-from storage.imports.references import small_hands_by_code
+from storage.imports.references import rows_in, scalars_in, small_hands_by_code
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -64,28 +64,24 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     ids = sorted({known[r.values["credit_code"]] for r in rows})
     audits = {
         (a.enterprise_id, a.audited_on): a
-        for a in (
-            await session.execute(select(Audit).where(Audit.enterprise_id.in_(ids)))  # type: ignore[attr-defined]
-        ).scalars()
+        for a in await scalars_in(session, select(Audit), Audit.enterprise_id, ids)
     }
     stored: dict[int, dict[SubCategory, float]] = {}
     if audits:
-        result = await session.execute(
-            select(AuditScore).where(
-                AuditScore.audit_id.in_([a.id for a in audits.values()])  # type: ignore[attr-defined]
-            )
-        )
-        for score in result.scalars():
+        audit_ids = [a.id for a in audits.values()]
+        for score in await scalars_in(session, select(AuditScore), AuditScore.audit_id, audit_ids):
             stored.setdefault(score.audit_id, {})[SubCategory(score.sub_category)] = score.score
-    pairing_of = dict(
-        (
-            await session.execute(
-                select(Pairing.small_hand_id, Pairing.id)
-                .join(Round, Round.id == Pairing.round_id)
-                .where(Round.is_current.is_(True), Pairing.small_hand_id.in_(ids))  # type: ignore[attr-defined]
-            )
-        ).all()
+    current_pairings = (
+        select(Pairing.small_hand_id, Pairing.id)
+        .join(Round, Round.id == Pairing.round_id)  # type: ignore[arg-type]
+        .where(Round.is_current.is_(True))  # type: ignore[attr-defined]
     )
+    pairing_of = {
+        small_hand_id: pairing_id
+        for small_hand_id, pairing_id in await rows_in(
+            session, current_pairings, Pairing.small_hand_id, ids
+        )
+    }
 
     counts = Counts()
     for row in rows:

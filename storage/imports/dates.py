@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.enums import ComplianceDateKind
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import COMPLIANCE_DATE_ZH
-from storage.imports.references import small_hands_by_code
+from storage.imports.references import scalars_in, small_hands_by_code
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -58,10 +58,8 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
         return Counts()
 
     ids = sorted({known[r.values["credit_code"]] for r in rows})
-    result = await session.execute(
-        select(ComplianceDate).where(ComplianceDate.enterprise_id.in_(ids))  # type: ignore[attr-defined]
-    )
-    existing = {(d.enterprise_id, d.kind, d.due_on): d for d in result.scalars()}
+    stored = await scalars_in(session, select(ComplianceDate), ComplianceDate.enterprise_id, ids)
+    existing = {(d.enterprise_id, d.kind, d.due_on): d for d in stored}
     counts = Counts()
     for row in rows:
         v = row.values

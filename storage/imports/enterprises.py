@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import AcceptanceStatus, EiaStatus, EnterpriseKind, PermitType
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import ACCEPTANCE_ZH, EIA_ZH, KIND_ZH, PERMIT_ZH
+from storage.imports.references import scalars_in
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -55,17 +56,21 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     if errors:
         return Counts()
     codes = [r.values["credit_code"] for r in rows]
-    result = await session.execute(
-        select(Enterprise).where(Enterprise.credit_code.in_(codes))  # type: ignore[attr-defined]
-    )
-    existing = {e.credit_code: e for e in result.scalars()}
+    stored = await scalars_in(session, select(Enterprise), Enterprise.credit_code, codes)
+    existing = {e.credit_code: e for e in stored}
     counts = Counts()
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in Enterprise.model_fields.items()
+        if not field.is_required() and name != "id"
+    }
+    new: list[dict[str, Any]] = []
     for row in rows:
         # A blank optional cell keeps what is stored (or the default for a new enterprise).
         fields: dict[str, Any] = {k: v for k, v in row.values.items() if v is not None}
         found = existing.get(fields["credit_code"])
         if found is None:
-            session.add(Enterprise(**fields))
+            new.append(defaults | fields)
             counts.created += 1
         elif any(getattr(found, k) != v for k, v in fields.items()):
             for key, value in fields.items():
@@ -74,4 +79,8 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
         else:
             counts.unchanged += 1
     await session.flush()
+    if new:
+        # One multi-row INSERT (paged by SQLAlchemy) instead of an ORM object per row: a district
+        # list has thousands of enterprises.
+        await session.execute(insert(Enterprise), new)
     return counts

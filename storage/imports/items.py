@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.enums import ItemStatus, Severity, SubCategory
 from storage.imports.duplicates import DuplicateCheck
 from storage.imports.labels import SEVERITY_ZH, SUBCATEGORY_LABELS
-from storage.imports.references import audits_by_key, enterprises_by_code
+from storage.imports.references import audits_by_key, enterprises_by_code, scalars_in
 from storage.imports.report import Counts
 from storage.imports.rows import (
     Column,
@@ -82,10 +82,8 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     if errors:
         return Counts()
 
-    result = await session.execute(
-        select(Item).where(Item.audit_id.in_(sorted(set(audit_of.values()))))  # type: ignore[union-attr]
-    )
-    existing = {(i.audit_id, i.sub_category, i.finding): i for i in result.scalars()}
+    stored = await scalars_in(session, select(Item), Item.audit_id, audit_of.values())
+    existing = {(i.audit_id, i.sub_category, i.finding): i for i in stored}
     counts = Counts()
     now = utcnow()
     new: list[dict[str, object]] = []

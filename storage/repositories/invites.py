@@ -1,9 +1,18 @@
-"""Invites: single-use, expiring onboarding codes, stored only as hashes, with a lockout.
+"""Invites: single-use, expiring onboarding codes, stored only as hashes, with lockouts.
 
 A wrong code is recorded as an :class:`~storage.models.InviteAttempt`; five wrong codes within an
-hour lock that Telegram account out of redeeming for an hour after the fifth. Because a refused
-redemption still has to write its attempt, :func:`redeem_invite` reports refusals in its result
-instead of raising (an exception would tempt the caller to roll the attempt back).
+hour lock that Telegram account out of redeeming for an hour after the fifth. Independently, a
+global limit (:data:`GLOBAL_LIMIT`, e.g. 30 wrong codes from all accounts within 10 minutes)
+stops redeeming for everyone until the window has passed: many accounts guessing at once is an
+attack, and the codes are what it is after. Because a refused redemption still has to write its
+attempt, :func:`redeem_invite` reports refusals in its result instead of raising (an exception
+would tempt the caller to roll the attempt back).
+
+Concurrency: the limits are only worth something if concurrent guesses are counted one after
+the other. Every redemption therefore writes its attempt first — on SQLite that takes the
+database's write lock for the rest of the transaction — and on PostgreSQL it first takes one
+transaction-scoped advisory lock shared by all redemptions (they are rare: onboarding). Each
+redemption thus sees every earlier one's attempt before it evaluates its own code.
 """
 
 from __future__ import annotations
@@ -13,8 +22,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import Language, Reachability, Role
 from storage.errors import InviteError, InviteInvalid, InviteLocked
@@ -22,8 +32,10 @@ from storage.models import Invite, InviteAttempt, Person, utcnow
 
 __all__ = [
     "DEFAULT_TTL",
+    "GLOBAL_LIMIT",
     "LOCKOUT",
     "MAX_FAILURES",
+    "GuessLimit",
     "Redemption",
     "create_invite",
     "hash_code",
@@ -34,6 +46,19 @@ __all__ = [
 DEFAULT_TTL = timedelta(days=7)
 MAX_FAILURES = 5
 LOCKOUT = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class GuessLimit:
+    """At most ``failures`` wrong codes from all accounts together within ``window``."""
+
+    failures: int
+    window: timedelta
+
+
+GLOBAL_LIMIT = GuessLimit(failures=30, window=timedelta(minutes=10))
+# Any fixed 64-bit number, the same in every process: the advisory lock all redemptions share.
+_REDEEM_LOCK = 0x48494E5649544531  # "HINVITE1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +111,24 @@ async def create_invite(
 
 
 async def locked_until(
-    *, session: AsyncSession, telegram_user_id: int, now: datetime | None = None
+    *,
+    session: AsyncSession,
+    telegram_user_id: int,
+    now: datetime | None = None,
+    excluding: int | None = None,
 ) -> datetime | None:
     """When this account may redeem again, or ``None`` if it is not locked out."""
     now = now or utcnow()
     # A lock ends an hour after the failure that made five within an hour, so that failure is at
     # most an hour old and its four predecessors at most two.
     result = await session.execute(
-        select(InviteAttempt.attempted_at)
+        select(col(InviteAttempt.attempted_at))
         .where(
-            InviteAttempt.telegram_user_id == telegram_user_id,
-            InviteAttempt.attempted_at > now - 2 * LOCKOUT,
+            col(InviteAttempt.telegram_user_id) == telegram_user_id,
+            col(InviteAttempt.attempted_at) > now - 2 * LOCKOUT,
+            col(InviteAttempt.id) != excluding,  # the attempt being evaluated
         )
-        .order_by(InviteAttempt.attempted_at)
+        .order_by(col(InviteAttempt.attempted_at))
     )
     times = list(result.scalars())
     until = None
@@ -106,6 +136,29 @@ async def locked_until(
         if times[i] - times[i - MAX_FAILURES + 1] <= LOCKOUT and times[i] + LOCKOUT > now:
             until = times[i] + LOCKOUT
     return until
+
+
+async def _globally_locked_until(
+    session: AsyncSession, limit: GuessLimit, now: datetime, exclude: int
+) -> datetime | None:
+    """When redeeming opens again for everyone, or ``None`` while under ``limit``."""
+    since = now - limit.window
+    window = (
+        select(col(InviteAttempt.attempted_at))
+        .where(col(InviteAttempt.attempted_at) > since, col(InviteAttempt.id) != exclude)
+        .order_by(col(InviteAttempt.attempted_at).desc())
+        .limit(limit.failures)
+    )
+    recent = list((await session.execute(window)).scalars())
+    if len(recent) < limit.failures:
+        return None
+    # Open again when the oldest of the last ``failures`` leaves the window.
+    return recent[-1] + limit.window
+
+
+async def _serialize_redemptions(session: AsyncSession) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REDEEM_LOCK})
 
 
 async def redeem_invite(
@@ -117,6 +170,7 @@ async def redeem_invite(
     name: str = "",
     language: Language = Language.zh,
     now: datetime | None = None,
+    global_limit: GuessLimit = GLOBAL_LIMIT,
 ) -> Redemption:
     """Bind a Telegram account to the invite's role and enterprise.
 
@@ -125,13 +179,25 @@ async def redeem_invite(
     failed attempt.
 
     Returns:
-        ``Redemption(person=...)`` on success; ``Redemption(error=InviteLocked(...))`` while locked
-        out (nothing recorded); ``Redemption(error=InviteInvalid())`` for an unknown, used or
-        expired code (the attempt is recorded).
+        ``Redemption(person=...)`` on success; ``Redemption(error=InviteLocked(...))`` while this
+        account, or everyone (``global_limit``), is locked out (nothing recorded);
+        ``Redemption(error=InviteInvalid())`` for an unknown, used or expired code (the attempt
+        is recorded).
     """
     now = now or utcnow()
-    until = await locked_until(session=session, telegram_user_id=telegram_user_id, now=now)
+    await _serialize_redemptions(session)
+    # Written first, as if it failed: see the module's note on concurrency.
+    attempt = InviteAttempt(telegram_user_id=telegram_user_id, attempted_at=now)
+    session.add(attempt)
+    await session.flush()
+    assert attempt.id is not None
+    until = await locked_until(
+        session=session, telegram_user_id=telegram_user_id, now=now, excluding=attempt.id
+    )
+    if until is None:
+        until = await _globally_locked_until(session, global_limit, now, attempt.id)
     if until is not None:
+        await session.execute(delete(InviteAttempt).where(col(InviteAttempt.id) == attempt.id))
         return Redemption(error=InviteLocked(until))
     # The conditional update claims the code atomically: of two concurrent redemptions only one
     # sees a row updated.
@@ -147,9 +213,8 @@ async def redeem_invite(
     )
     invite_id = claimed.scalar_one_or_none()
     if invite_id is None:
-        session.add(InviteAttempt(telegram_user_id=telegram_user_id, attempted_at=now))
-        await session.flush()
         return Redemption(error=InviteInvalid("unknown, used or expired invite code"))
+    await session.execute(delete(InviteAttempt).where(col(InviteAttempt.id) == attempt.id))
     invite = await session.get(Invite, invite_id, populate_existing=True)
     assert invite is not None
     found = await session.execute(select(Person).where(Person.telegram_user_id == telegram_user_id))

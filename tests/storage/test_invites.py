@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.enums import Reachability, Role
 from storage.errors import InviteInvalid, InviteLocked
-from storage.models import Invite
+from storage.models import Invite, InviteAttempt
 from storage.repositories import invites, people
+from storage.repositories.invites import Redemption
 from tests.storage.factories import make_small_hand
 
 NOW = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
@@ -94,3 +96,61 @@ async def test_four_wrong_codes_or_slow_guessing_do_not_lock(session: AsyncSessi
         session=session, code=code, telegram_user_id=USER, now=NOW + timedelta(minutes=81)
     )
     assert ok.ok
+
+
+async def test_concurrent_wrong_guesses_from_one_account_stop_at_the_lockout(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session, session.begin():
+        _, code = await invites.create_invite(session=session, role=Role.bureau, now=NOW)
+
+    async def guess(n: int) -> Redemption:
+        async with session_factory() as session, session.begin():
+            return await invites.redeem_invite(
+                session=session, code=f"guess-{n}", telegram_user_id=USER, now=NOW
+            )
+
+    results = await asyncio.gather(*(guess(n) for n in range(12)))
+    evaluated = [r for r in results if isinstance(r.error, InviteInvalid)]
+    locked = [r for r in results if isinstance(r.error, InviteLocked)]
+    assert (len(evaluated), len(locked)) == (invites.MAX_FAILURES, 12 - invites.MAX_FAILURES)
+    async with session_factory() as session:
+        recorded = await session.scalar(select(func.count()).select_from(InviteAttempt))
+        assert recorded == invites.MAX_FAILURES
+        right = await invites.redeem_invite(
+            session=session, code=code, telegram_user_id=USER, now=NOW + timedelta(minutes=1)
+        )
+        assert isinstance(right.error, InviteLocked), "even the right code waits out the lock"
+
+
+async def test_wrong_guesses_from_many_accounts_hit_the_global_limit(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    limit = invites.GuessLimit(failures=6, window=timedelta(minutes=10))
+    async with session_factory() as session, session.begin():
+        _, code = await invites.create_invite(session=session, role=Role.bureau, now=NOW)
+
+    async def guess(account: int) -> Redemption:
+        async with session_factory() as session, session.begin():
+            return await invites.redeem_invite(
+                session=session,
+                code="wrong",
+                telegram_user_id=USER + account,
+                now=NOW,
+                global_limit=limit,
+            )
+
+    results = await asyncio.gather(*(guess(a) for a in range(1, 11)))  # one guess per account
+    assert sum(isinstance(r.error, InviteInvalid) for r in results) == limit.failures
+    refused = [r.error for r in results if isinstance(r.error, InviteLocked)]
+    assert len(refused) == 10 - limit.failures
+    assert all(e.until == NOW + limit.window for e in refused)
+
+    async def redeem(at: datetime) -> Redemption:
+        async with session_factory() as session, session.begin():
+            return await invites.redeem_invite(
+                session=session, code=code, telegram_user_id=USER, now=at, global_limit=limit
+            )
+
+    assert isinstance((await redeem(NOW + timedelta(minutes=5))).error, InviteLocked)
+    assert (await redeem(NOW + limit.window)).ok, "the window passes, onboarding opens again"
