@@ -21,7 +21,8 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+import httpx
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_WAIT",
     "READ_TIMEOUT",
     "FloodControl",
+    "answer_lost",
     "retry_after_seconds",
 ]
 
@@ -50,6 +52,17 @@ def retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def answer_lost(error: TelegramError) -> bool:
+    """Whether a failed call's outcome is unknown: its request went out whole and no answer came
+    within the read timeout, so the server may well have done what was asked.
+
+    A connection refused or dropped before any answer counts as not done (the usual cause is a
+    kept-alive connection the server had just closed), and so does a pool timeout (the request
+    never left).
+    """
+    return isinstance(error.__cause__, httpx.ReadTimeout)
 
 
 class _WaitTooLong(Exception):

@@ -5,8 +5,9 @@ message-catalog key plus plain values; `bot/` renders it in the recipient's lang
 values), attaches buttons, and sends it. The terminal chat prints it; tests collect it.
 
 A send reports what happened as a `SendResult` instead of raising, so callers can mark a person
-unreachable (`blocked`), honour flood control for the whole outbox (`retry_after`), or back off on
-network trouble (`failed` with ``retryable=True``).
+unreachable (`blocked`), honour flood control for the whole outbox (`retry_after`), back off on
+network trouble (`failed` with ``retryable=True``), or keep from repeating a send whose request went
+out but whose answer never came (`unknown`: it may well have arrived).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class SendStatus(StrEnum):
     blocked = "blocked"  # the person blocked the bot or never pressed Start: do not retry
     retry_after = "retry_after"  # flood control: wait `retry_after` seconds, then try again
     failed = "failed"
+    unknown = "unknown"  # sent, but no answer came in time: it may have arrived; do not resend
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,12 @@ that long — every send waits on the limiter, not on a sleep that would hold th
 Network errors are retried in place with exponential backoff, up to ``max_attempts``; a person who
 blocked the bot is marked and never retried.
 
+A send whose outcome is unknown (its request went out, and no answer came within the Bot API read
+timeout) is recorded as ``unknown`` and not sent again automatically: a Bot API that stalls
+mostly delivers before it stalls, so a resend would reach most of those people twice, while
+leaving it alone loses at worst the few sends that were on the wire. ``handinhand broadcast
+resume ID --resend-unknown`` sends them again when an admin decides the loss is worse.
+
 Crash safety: outcomes are written in small batches (every ``flush_interval``); a row claimed but
 not yet recorded when the process dies is re-sent once its lease expires. Those rows — at most
 ``max_in_flight`` plus the sends of one flush interval — are the only messages that can repeat.
@@ -268,6 +274,15 @@ class Outbox:
             if result.status is SendStatus.sent:
                 self.sent += 1
                 self._record(row, DeliveryStatus.sent, attempts, message_id=result.message_id)
+                return
+            if result.status is SendStatus.unknown:
+                # Resending could deliver it twice: recorded for an admin to decide.
+                log.warning(
+                    "broadcast %s to person %s: outcome unknown", row.broadcast_id, row.person_id
+                )
+                self._record(
+                    row, DeliveryStatus.unknown, attempts, error=result.error or "no answer"
+                )
                 return
             if result.status is SendStatus.blocked:
                 self._record(row, DeliveryStatus.blocked, attempts, error=result.error or "blocked")

@@ -40,6 +40,7 @@ from bot.desk import outbox_config
 from bot.notifier import TelegramNotifier
 from bot.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.settings import Settings
+from bot.wire import CONNECT_TIMEOUT, READ_TIMEOUT
 from scheduler import broadcasts as service
 from scheduler.outbox import Outbox
 from storage.db import create_engine, make_session_factory
@@ -63,6 +64,11 @@ def format_progress(broadcast_id: int, p: repo.Progress) -> str:
         f"  sent {p.sent} · failed {p.failed} · unreachable {p.blocked} · "
         f"pending {p.pending + p.sending} (of {p.total}) · acknowledged {p.acknowledged}",
     ]
+    if p.unknown:
+        lines.append(
+            f"  outcome unknown {p.unknown}: sent, but no answer came; most have arrived. "
+            f"`handinhand broadcast resume {broadcast_id} --resend-unknown` sends them again."
+        )
     lines += [f"  {n} × {error}" for error, n in sorted(p.by_error.items())]
     return "\n".join(lines)
 
@@ -79,7 +85,12 @@ async def open_bot(settings: Settings, *, pool: int = 16) -> AsyncIterator[ExtBo
     """
     if settings.telegram_token is None:
         raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
-    request = HTTPXRequest(connection_pool_size=pool, pool_timeout=30.0)
+    request = HTTPXRequest(
+        connection_pool_size=pool,
+        pool_timeout=30.0,
+        read_timeout=READ_TIMEOUT,
+        connect_timeout=CONNECT_TIMEOUT,
+    )
     bot: ExtBot[None] = ExtBot(
         settings.telegram_token.get_secret_value(),
         base_url=settings.bot_api_base_url,

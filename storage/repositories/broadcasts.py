@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
+from sqlmodel import col
 
 from storage.enums import (
     BroadcastStatus,
@@ -65,11 +66,13 @@ __all__ = [
     "recipients",
     "record",
     "release",
+    "requeue_unknown",
     "start_due",
     "statuses",
     "unfinished_with_creator",
 ]
 
+_WITH_ERROR = (DeliveryStatus.failed, DeliveryStatus.blocked, DeliveryStatus.unknown)
 _OPEN_ITEM = (ItemStatus.open, ItemStatus.in_progress, ItemStatus.submitted, ItemStatus.returned)
 
 
@@ -161,6 +164,7 @@ class Progress:
     sent: int = 0
     failed: int = 0
     blocked: int = 0
+    unknown: int = 0  # sent, but no answer came: may have arrived
     acknowledged: int = 0
     by_error: dict[str, int] = field(default_factory=dict)
 
@@ -429,6 +433,38 @@ async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None
         )
 
 
+async def requeue_unknown(*, session: AsyncSession, broadcast_id: int) -> int:
+    """Queue a broadcast's deliveries of unknown outcome to be sent again (an admin's choice:
+    some of those people may get it twice); reopens the broadcast if it had finished.
+
+    Returns:
+        How many deliveries were queued again.
+
+    Raises:
+        NotFound: if there is no such broadcast.
+    """
+    broadcast = await get_broadcast(session=session, broadcast_id=broadcast_id)
+    if broadcast.status is BroadcastStatus.cancelled:
+        return 0
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.status) == DeliveryStatus.unknown,
+        )
+        .values(status=DeliveryStatus.pending, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count and broadcast.status is BroadcastStatus.done:
+        await session.execute(
+            update(Broadcast)
+            .where(col(Broadcast.id) == broadcast_id)
+            .values(status=BroadcastStatus.sending, finished_at=None)
+        )
+    return count
+
+
 async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     """Store a batch of outcomes (one UPDATE executed for many rows); blocked people are marked."""
     if not outcomes:
@@ -508,7 +544,7 @@ async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
     for status, error, n, acked in result.all():
         counts[str(status)] += n
         acknowledged += acked
-        if error and str(status) in (DeliveryStatus.failed, DeliveryStatus.blocked):
+        if error and str(status) in _WITH_ERROR:
             errors[error] += n
     return Progress(
         status=broadcast.status,
@@ -518,6 +554,7 @@ async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
         sent=counts[DeliveryStatus.sent],
         failed=counts[DeliveryStatus.failed],
         blocked=counts[DeliveryStatus.blocked],
+        unknown=counts[DeliveryStatus.unknown],
         acknowledged=acknowledged,
         by_error=dict(errors),
     )

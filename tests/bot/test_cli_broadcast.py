@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -62,6 +64,41 @@ def test_broadcast_previews_sends_once_and_reports(
     assert status.exit_code == 0 and "sent 3" in status.output
     late = runner.invoke(app, ["broadcast", "cancel", "1"])
     assert late.exit_code == 1 and "already finished" in late.output
+
+
+class SlowEmulator(BotApiEmulator):
+    """Delivers, then answers one chat's sendMessage only after `SLOW_ANSWER` seconds (as a Bot
+    API under load does): longer than PTB's default read timeout of 5 s."""
+
+    slow_chat = 102
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        answer = super().handle(method, params)
+        if method == "sendMessage" and int(params.get("chat_id", 0)) == self.slow_chat:
+            time.sleep(SLOW_ANSWER)
+        return answer
+
+
+SLOW_ANSWER = 6.0
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_slow_answer_from_the_bot_api_is_waited_for_not_sent_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = SlowEmulator()
+    slow.start()
+    try:
+        _with_token(monkeypatch, slow)
+        result = runner.invoke(
+            app, ["broadcast", "--text", "停水通知", "--role", "manager", "--yes"]
+        )
+    finally:
+        slow.stop()
+    assert result.exit_code == 0, result.output
+    delivered = Counter(s.chat_id for s in slow.sent if "停水通知" in s.text)
+    assert delivered == {101: 1, 102: 1, 103: 1}
+    assert "sent 3 · failed 0" in result.output
 
 
 @pytest.mark.usefixtures("cli_env")
