@@ -62,10 +62,12 @@ __all__ = [
     "finish_completed",
     "get_broadcast",
     "has_acknowledged",
+    "last_heartbeat",
     "progress",
     "recipients",
     "record",
     "release",
+    "renew",
     "requeue_unknown",
     "start_due",
     "statuses",
@@ -417,6 +419,31 @@ async def _with_people(session: AsyncSession, rows: Iterable[Any]) -> list[Claim
         Claimed(did, bid, pid, *found.get(pid, (None, "zh")), attempts=att)
         for did, bid, pid, att in rows
     ]
+
+
+async def renew(*, session: AsyncSession, delivery_ids: Sequence[int], now: datetime) -> None:
+    """Renew the lease on rows a live worker still holds (its heartbeat)."""
+    if delivery_ids:
+        await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                col(BroadcastDelivery.id).in_(delivery_ids),
+                col(BroadcastDelivery.status) == DeliveryStatus.sending,
+            )
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def last_heartbeat(*, session: AsyncSession) -> datetime | None:
+    """The latest claim or lease renewal of any row being sent: when a worker was last seen."""
+    result = await session.execute(
+        select(col(BroadcastDelivery.claimed_at))
+        .where(col(BroadcastDelivery.status) == DeliveryStatus.sending)
+        .order_by(col(BroadcastDelivery.claimed_at).desc())
+        .limit(1)
+    )
+    return result.scalars().first()
 
 
 async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None:
