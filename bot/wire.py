@@ -11,10 +11,15 @@ Flood control. A 429 answer (``RetryAfter``) to an interactive reply is retried 
 Telegram asks for, at most `MAX_RETRIES` times and only while that wait is at most `MAX_WAIT`
 seconds. The retry goes in the log. The person sees nothing until the answer comes. A longer
 wait is passed on to the caller: an outbox pauses on it, and a reply fails like any other error.
+
+Server errors. A 5xx answer, or a connection refused or dropped before any answer, was not acted
+on (see `answer_lost`): it is retried the same bounded number of times after `BACKOFF`, 2 ×
+`BACKOFF`, and logged. A read timeout is not retried: that request may have been delivered.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -22,11 +27,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 __all__ = [
+    "BACKOFF",
     "CONNECT_TIMEOUT",
     "MAX_RETRIES",
     "MAX_WAIT",
@@ -42,6 +48,7 @@ READ_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 10.0
 MAX_RETRIES = 2
 MAX_WAIT = 20.0
+BACKOFF = 0.5
 
 _Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -65,6 +72,12 @@ def answer_lost(error: TelegramError) -> bool:
     return isinstance(error.__cause__, httpx.ReadTimeout)
 
 
+def _not_acted_on(error: TelegramError) -> bool:
+    """A server error or a connection lost before any answer (PTB raises a bare NetworkError for
+    these; its subclasses are answers: BadRequest, Forbidden, TimedOut ...)."""
+    return type(error) is NetworkError and not answer_lost(error)
+
+
 class _WaitTooLong(Exception):
     """Carries a `RetryAfter` past PTB's retry loop (its wait exceeds the bound)."""
 
@@ -77,14 +90,22 @@ class FloodControl(AIORateLimiter):
     """PTB's `AIORateLimiter` (throttling, a global pause on 429) with bounded retries.
 
     Args:
-        max_retries: retries of one call after a 429.
+        max_retries: retries of one call after a 429, and after a server error.
         max_wait: the longest ``retry_after`` that is waited out; a longer one is raised.
+        backoff: the wait before the first retry after a server error (doubled for the next).
     """
 
-    def __init__(self, *, max_retries: int = MAX_RETRIES, max_wait: float = MAX_WAIT) -> None:
+    def __init__(
+        self,
+        *,
+        max_retries: int = MAX_RETRIES,
+        max_wait: float = MAX_WAIT,
+        backoff: float = BACKOFF,
+    ) -> None:
         super().__init__(max_retries=max_retries)
         self.max_retries = max_retries
         self.max_wait = max_wait
+        self.backoff = backoff
         self.retries = 0
 
     async def process_request(
@@ -110,9 +131,18 @@ class FloodControl(AIORateLimiter):
                 log.warning("Bot API flood control on %s: retrying after %.1f s", endpoint, seconds)
                 raise
 
-        try:
-            return await super().process_request(
-                bounded, args, kwargs, endpoint, data, rate_limit_args
-            )
-        except _WaitTooLong as too_long:
-            raise too_long.error from None
+        for attempt in range(self.max_retries + 1):
+            try:
+                return await super().process_request(
+                    bounded, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except _WaitTooLong as too_long:
+                raise too_long.error from None
+            except NetworkError as exc:
+                if attempt == self.max_retries or not _not_acted_on(exc):
+                    raise
+                delay = self.backoff * 2**attempt
+                self.retries += 1
+                log.warning("Bot API %s failed (%s): retrying after %.1f s", endpoint, exc, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # the last attempt returns or raises

@@ -21,17 +21,25 @@ from tests.bot.emulator import BotApiEmulator
 
 
 class FloodingEmulator(BotApiEmulator):
-    """Answers the first ``floods`` sendMessage calls with 429 ``retry_after``."""
+    """Answers the first ``floods`` sendMessage calls with 429 ``retry_after`` (or, with
+    ``server_error``, with 500 Internal Server Error)."""
 
-    def __init__(self, floods: int, retry_after: int) -> None:
+    def __init__(self, floods: int, retry_after: int, *, server_error: bool = False) -> None:
         super().__init__()
         self.floods = floods
         self.retry_after = retry_after
+        self.server_error = server_error
         self.answers_429 = 0
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "sendMessage" and self.answers_429 < self.floods:
             self.answers_429 += 1
+            if self.server_error:
+                return 500, {
+                    "ok": False,
+                    "error_code": 500,
+                    "description": "Internal Server Error",
+                }
             return 429, {
                 "ok": False,
                 "error_code": 429,
@@ -118,3 +126,43 @@ async def test_a_flood_wait_beyond_the_bound_is_not_waited_out(
         assert [s for s in server.sent if s.chat_id == world.manager_a.user_id]
     finally:
         server.stop()
+
+
+async def test_a_reply_hit_by_a_server_error_is_retried_without_an_error(
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    knowledge_base: KnowledgeBase,
+    matcher: Matcher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = FloodingEmulator(floods=1, retry_after=0, server_error=True)
+    base_url = server.start()
+    try:
+        settings = Settings(  # type: ignore[call-arg]
+            telegram_token=SecretStr("123456:FLOOD"), bot_api_base_url=base_url, _env_file=None
+        )
+        services = Services(
+            settings,
+            clock=lambda: NOW,
+            session_factory=sqlite_session_factory,
+            knowledge=knowledge_base,
+            matcher=matcher,
+        )
+        app = build_application(settings, services)
+        entry = next(
+            e
+            for e in knowledge_base.entries
+            if matcher.ask(e.questions["zh"][0]).status == "answered"
+        )
+        update = UpdateFactory().message(world.manager_a, entry.questions["zh"][0])
+        with caplog.at_level(logging.WARNING, logger="bot.wire"):
+            async with running(app):
+                server.sent.clear()
+                await app.process_update(Update.de_json(update, app.bot))
+    finally:
+        server.stop()
+    to_manager = [s.text for s in server.sent if s.chat_id == world.manager_a.user_id]
+    assert server.answers_429 == 1
+    assert len([t for t in to_manager if "依据" in t]) == 1
+    assert not any("出错" in t for t in to_manager)
+    assert "retrying after 0.5 s" in caplog.text
