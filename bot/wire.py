@@ -13,14 +13,17 @@ seconds. The retry goes in the log. The person sees nothing until the answer com
 wait is passed on to the caller: an outbox pauses on it, and a reply fails like any other error.
 
 Server errors. A 5xx answer, or a connection refused or dropped before any answer, was not acted
-on (see `answer_lost`): it is retried the same bounded number of times after `BACKOFF`, 2 ×
-`BACKOFF`, and logged. A read timeout is not retried: that request may have been delivered.
+on (see `answer_lost`): it is retried at most `MAX_FAILURE_RETRIES` times, after about `BACKOFF`,
+then twice as long each time (jittered ±50 %, so that retries do not fall into step with other
+traffic; about 7.5 s in all), and logged. A read timeout is not retried: that request
+may have been delivered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -34,6 +37,7 @@ from telegram.warnings import PTBDeprecationWarning
 __all__ = [
     "BACKOFF",
     "CONNECT_TIMEOUT",
+    "MAX_FAILURE_RETRIES",
     "MAX_RETRIES",
     "MAX_WAIT",
     "READ_TIMEOUT",
@@ -49,6 +53,7 @@ CONNECT_TIMEOUT = 10.0
 MAX_RETRIES = 2
 MAX_WAIT = 20.0
 BACKOFF = 0.5
+MAX_FAILURE_RETRIES = 4
 
 _Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -90,8 +95,9 @@ class FloodControl(AIORateLimiter):
     """PTB's `AIORateLimiter` (throttling, a global pause on 429) with bounded retries.
 
     Args:
-        max_retries: retries of one call after a 429, and after a server error.
+        max_retries: retries of one call after a 429.
         max_wait: the longest ``retry_after`` that is waited out; a longer one is raised.
+        failure_retries: retries of one call after a server error or a lost connection.
         backoff: the wait before the first retry after a server error (doubled for the next).
     """
 
@@ -100,11 +106,13 @@ class FloodControl(AIORateLimiter):
         *,
         max_retries: int = MAX_RETRIES,
         max_wait: float = MAX_WAIT,
+        failure_retries: int = MAX_FAILURE_RETRIES,
         backoff: float = BACKOFF,
     ) -> None:
         super().__init__(max_retries=max_retries)
         self.max_retries = max_retries
         self.max_wait = max_wait
+        self.failure_retries = failure_retries
         self.backoff = backoff
         self.retries = 0
 
@@ -131,7 +139,7 @@ class FloodControl(AIORateLimiter):
                 log.warning("Bot API flood control on %s: retrying after %.1f s", endpoint, seconds)
                 raise
 
-        for attempt in range(self.max_retries + 1):
+        for attempt in range(self.failure_retries + 1):
             try:
                 return await super().process_request(
                     bounded, args, kwargs, endpoint, data, rate_limit_args
@@ -139,9 +147,9 @@ class FloodControl(AIORateLimiter):
             except _WaitTooLong as too_long:
                 raise too_long.error from None
             except NetworkError as exc:
-                if attempt == self.max_retries or not _not_acted_on(exc):
+                if attempt == self.failure_retries or not _not_acted_on(exc):
                     raise
-                delay = self.backoff * 2**attempt
+                delay = self.backoff * 2**attempt * random.uniform(0.5, 1.5)
                 self.retries += 1
                 log.warning("Bot API %s failed (%s): retrying after %.1f s", endpoint, exc, delay)
                 await asyncio.sleep(delay)
