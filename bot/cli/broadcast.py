@@ -179,7 +179,7 @@ async def _deliver(
         task = bar.add_task("send", total=None, id=bid, sent=0, failed=0, pending="?")
 
         async def show(p: repo.Progress) -> None:
-            done = p.sent + p.failed + p.blocked
+            done = p.sent + p.failed + p.blocked + p.unknown
             bar.update(
                 task,
                 total=p.total,
