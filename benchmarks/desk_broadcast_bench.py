@@ -200,7 +200,7 @@ async def crash_once(folder: Path, run: int, recipients: int = 200) -> None:
     async with factory() as session:
         in_flight = (await progress(session=session, broadcast_id=broadcast_id)).sending
     notifier = CollectingNotifier()
-    clock = ManualClock(utcnow() + timedelta(minutes=3))  # past the 2-minute lease
+    clock = ManualClock(utcnow() + timedelta(minutes=3))  # well past the 20-second lease
     fast = OutboxConfig(rate=1000, per_chat_interval=0, flush_interval=0.01)
     await Outbox(factory, notifier, config=fast, clock=clock).run(until_idle=True)
     after = Counter(str(r.person_id) for r, _ in notifier.sent)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, BaseHandler, TypeHandler
+from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, context_types
@@ -46,6 +46,7 @@ from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
 from bot.ui.menus import set_default_menus
+from bot.wire import CONNECT_TIMEOUT, READ_TIMEOUT, FloodControl
 from programme import workdays
 from scheduler.clock import CallableClock
 from scheduler.config import ReminderConfig
@@ -81,7 +82,8 @@ def build_application(
         if settings.telegram_token is None:
             raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
         builder = builder.token(settings.telegram_token.get_secret_value())
-        builder = builder.base_url(settings.bot_api_base_url).rate_limiter(AIORateLimiter())
+        builder = builder.base_url(settings.bot_api_base_url).rate_limiter(FloodControl())
+        builder = builder.read_timeout(READ_TIMEOUT).connect_timeout(CONNECT_TIMEOUT)
     application: BotApplication = builder.build()
     application.bot_data.services = services
 

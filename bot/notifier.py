@@ -6,7 +6,8 @@ citation), sends it with its buttons and media, and reports what happened instea
 
     Forbidden, BadRequest "chat not found", no chat id  -> blocked (never retried)
     RetryAfter                                          -> retry_after (seconds to wait)
-    NetworkError / TimedOut                             -> failed, retryable
+    TimedOut waiting for the answer (request sent)      -> unknown (it may have arrived)
+    NetworkError / other TimedOut                       -> failed, retryable
     any other TelegramError                             -> failed
 
 `TerminalNotifier` wraps it for ``handinhand chat``: only notices to the person being played
@@ -22,13 +23,21 @@ from typing import TYPE_CHECKING
 
 from telegram import InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import callbacks
 from bot.ui.html import escape, split_message
 from bot.ui.replies import keyboard
+from bot.wire import answer_lost
 from catalog import language_of, text
 from knowledge.base import KnowledgeBase
 from knowledge.language import Lang
@@ -98,6 +107,8 @@ def render_notice(notice: Notice, lang: str, kb: KnowledgeBase | None) -> str:
 # The callback format of each action a notice's button can ask for.
 _ACTIONS: dict[Action, callbacks.CallbackFormat] = {
     Action.acknowledge_broadcast: callbacks.BROADCAST_ACK,
+    Action.open_help_request: callbacks.REQUEST_VIEW,
+    Action.acknowledge_help_request: callbacks.HELP_ACK,
 }
 
 
@@ -156,7 +167,11 @@ class TelegramNotifier:
             if "chat not found" in str(exc).lower():
                 return SendResult(SendStatus.blocked, error=str(exc))
             return SendResult(SendStatus.failed, error=str(exc))
-        except NetworkError as exc:  # includes TimedOut; BadRequest and Forbidden are caught above
+        except TimedOut as exc:
+            if answer_lost(exc):
+                return SendResult(SendStatus.unknown, error=str(exc) or "no answer in time")
+            return SendResult(SendStatus.failed, retryable=True, error=str(exc))
+        except NetworkError as exc:  # BadRequest and Forbidden are caught above
             return SendResult(SendStatus.failed, retryable=True, error=str(exc))
         except TelegramError as exc:
             return SendResult(SendStatus.failed, error=str(exc))

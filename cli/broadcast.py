@@ -1,8 +1,9 @@
 """``handinhand broadcast``: a bureau announcement from the command line.
 
-    handinhand broadcast --text TEXT [--photo FILE | --document FILE] [audience options]
-                         [--ack] [--at "2026-06-01 09:00"] [--yes]
+    handinhand broadcast [--base-url URL] --text TEXT [--photo FILE | --document FILE]
+                         [audience options] [--ack] [--at "2026-06-01 09:00"] [--yes]
     handinhand broadcast status ID
+    handinhand broadcast resume ID [--resend-unknown] [--base-url URL]
     handinhand broadcast cancel ID
 
 Sending previews the exact recipient count and the estimated duration, asks for confirmation
@@ -11,6 +12,12 @@ live progress bar of sent / failed / pending and a report at the end. With ``--a
 schedules: the running bot (``handinhand run``) delivers at that time. Photos and documents are
 uploaded once to the admin chat (``HANDINHAND_ADMIN_CHAT_ID``) to get the file id every
 recipient's message reuses.
+
+If the sending process dies (killed, a lost SSH session), the broadcast stays ``sending`` with
+nobody sending it: ``status`` says it is orphaned once the dead sender's lease (20 s) has lapsed,
+and ``resume`` sends the rest from here (the running bot would too). Deliveries whose outcome is
+unknown (sent, no answer in time) are not re-sent unless ``resume --resend-unknown`` asks for it:
+some of those people would get the message twice.
 
 Exit codes: 0 delivered (or scheduled, or declined), 1 some deliveries failed or nobody matched,
 2 usage errors (no token, unreadable file, bad time, no admin chat for media).
@@ -27,6 +34,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,12 +47,13 @@ from bot.desk import outbox_config
 from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
 from bot.notifier import TelegramNotifier
 from bot.settings import Settings
+from bot.wire import CONNECT_TIMEOUT, READ_TIMEOUT
 from cli import app
 from programme import broadcasts as service
 from scheduler.broadcasts import watch
-from scheduler.outbox import Outbox
+from scheduler.outbox import Outbox, OutboxConfig, orphaned
 from storage.db import create_engine, make_session_factory
-from storage.enums import Phase, Role
+from storage.enums import BroadcastStatus, Phase, Role
 from storage.errors import NotFound
 from storage.models import utcnow
 from storage.repositories import broadcasts as repo
@@ -53,8 +62,24 @@ T = TypeVar("T")
 
 __all__ = ["broadcast_app", "format_progress", "open_bot"]
 
-broadcast_app = typer.Typer(help="Send a bureau announcement; see or stop one.")
+broadcast_app = typer.Typer(help="Send a bureau announcement; see, resume or stop one.")
 app.add_typer(broadcast_app, name="broadcast")
+
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Bot API base URL (self-hosted Bot API server, emulator); default from settings.",
+    ),
+]
+
+
+def _settings(base_url: str | None = None) -> Settings:
+    """Settings from the environment, with ``--base-url`` on top (validated)."""
+    try:
+        return Settings() if base_url is None else Settings(bot_api_base_url=base_url)
+    except ValidationError as exc:
+        raise _usage(f"Invalid settings: {exc}") from exc
 
 
 def format_progress(broadcast_id: int, p: repo.Progress) -> str:
@@ -64,6 +89,11 @@ def format_progress(broadcast_id: int, p: repo.Progress) -> str:
         f"  sent {p.sent} · failed {p.failed} · unreachable {p.blocked} · "
         f"pending {p.pending + p.sending} (of {p.total}) · acknowledged {p.acknowledged}",
     ]
+    if p.unknown:
+        lines.append(
+            f"  outcome unknown {p.unknown}: sent, but no answer came; most have arrived. "
+            f"`handinhand broadcast resume {broadcast_id} --resend-unknown` sends them again."
+        )
     lines += [f"  {n} × {error}" for error, n in sorted(p.by_error.items())]
     return "\n".join(lines)
 
@@ -80,7 +110,12 @@ async def open_bot(settings: Settings, *, pool: int = 16) -> AsyncIterator[ExtBo
     """
     if settings.telegram_token is None:
         raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
-    request = HTTPXRequest(connection_pool_size=pool, pool_timeout=30.0)
+    request = HTTPXRequest(
+        connection_pool_size=pool,
+        pool_timeout=30.0,
+        read_timeout=READ_TIMEOUT,
+        connect_timeout=CONNECT_TIMEOUT,
+    )
     bot: ExtBot[None] = ExtBot(
         settings.telegram_token.get_secret_value(),
         base_url=settings.bot_api_base_url,
@@ -145,7 +180,7 @@ async def _deliver(
         task = bar.add_task("send", total=None, id=bid, sent=0, failed=0, pending="?")
 
         async def show(p: repo.Progress) -> None:
-            done = p.sent + p.failed + p.blocked
+            done = p.sent + p.failed + p.blocked + p.unknown
             bar.update(
                 task,
                 total=p.total,
@@ -155,9 +190,12 @@ async def _deliver(
                 pending=p.pending + p.sending,
             )
 
-        final = await watch(factory, bid, show, interval=0.5)
-    stop.set()
-    await worker
+        try:
+            final = await watch(factory, bid, show, interval=0.5)
+        finally:
+            # Also on Ctrl-C: sends on the wire are recorded, held rows are given back at once.
+            stop.set()
+            await worker
     return final
 
 
@@ -235,13 +273,16 @@ def broadcast(
         str | None, typer.Option(help='Schedule instead of sending now: "YYYY-MM-DD HH:MM".')
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    base_url: BaseUrl = None,
 ) -> None:
     """Send an announcement (see `status` and `cancel` for one already sent)."""
     if ctx.invoked_subcommand is not None:
         return
     if not text:
-        raise _usage("Give the announcement with --text (or use `status ID` / `cancel ID`).")
-    settings = Settings()
+        raise _usage(
+            "Give the announcement with --text (or use `status ID` / `resume ID` / `cancel ID`)."
+        )
+    settings = _settings(base_url)
     if settings.telegram_token is None:
         raise _usage("No Telegram token configured (set HANDINHAND_TELEGRAM_TOKEN).")
     if (photo or document) and settings.admin_chat_id is None:
@@ -270,9 +311,18 @@ def broadcast(
     raise typer.Exit(code)
 
 
-async def _status(settings: Settings, broadcast_id: int) -> repo.Progress:
+@dataclass(frozen=True, slots=True)
+class _Status:
+    progress: repo.Progress
+    orphaned: bool
+
+
+async def _status(settings: Settings, broadcast_id: int) -> _Status:
+    lease = outbox_config(settings).lease
     async with _database(settings) as factory, factory() as session:
-        return await repo.progress(session=session, broadcast_id=broadcast_id)
+        found = await repo.progress(session=session, broadcast_id=broadcast_id)
+        alone = await orphaned(session, broadcast_id, lease=lease, now=utcnow())
+    return _Status(found, alone)
 
 
 async def _cancel(settings: Settings, broadcast_id: int) -> bool:
@@ -295,14 +345,78 @@ def _on_broadcast(work: Coroutine[Any, Any, T], broadcast_id: int, doing: str) -
 @broadcast_app.command("status")
 def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
     """Show a broadcast's delivery report."""
-    found = _on_broadcast(_status(Settings(), broadcast_id), broadcast_id, "read")
-    typer.echo(format_progress(broadcast_id, found))
+    found = _on_broadcast(_status(_settings(), broadcast_id), broadcast_id, "read")
+    typer.echo(format_progress(broadcast_id, found.progress))
+    if found.orphaned:
+        typer.echo(
+            f"  orphaned: nobody is sending it (no sender alive for "
+            f"{outbox_config(_settings()).lease.seconds} s or more). "
+            f"Continue with `handinhand broadcast resume {broadcast_id}`."
+        )
+
+
+async def _resume(settings: Settings, broadcast_id: int, resend_unknown: bool) -> int:
+    config: OutboxConfig = outbox_config(settings)
+    async with _database(settings) as factory:
+        async with factory() as session, session.begin():
+            requeued = 0
+            if resend_unknown:
+                requeued = await repo.requeue_unknown(session=session, broadcast_id=broadcast_id)
+            found = await repo.progress(session=session, broadcast_id=broadcast_id)
+            busy = not await orphaned(session, broadcast_id, lease=config.lease, now=utcnow())
+        if requeued:
+            typer.echo(f"{requeued} deliveries of unknown outcome will be sent again.")
+        if found.status is BroadcastStatus.scheduled:
+            typer.echo(
+                f"Broadcast #{broadcast_id} is scheduled; the running bot sends it at its time.",
+                err=True,
+            )
+            return 1
+        if found.status is not BroadcastStatus.sending or found.finished:
+            typer.echo(format_progress(broadcast_id, found))
+            typer.echo(f"Broadcast #{broadcast_id} has nothing left to send.", err=True)
+            return 1
+        if busy:
+            typer.echo("Another sender is alive; sending alongside it (nobody gets it twice).")
+        else:
+            typer.echo(
+                f"Resuming: {found.pending + found.sending} left; rows a stopped sender held "
+                f"are free at most {config.lease.seconds} s after it stopped."
+            )
+        async with open_bot(settings) as bot:
+            final = await _deliver(factory, bot, settings, broadcast_id)
+    typer.echo(format_progress(broadcast_id, final))
+    return 1 if final.failed else 0
+
+
+@broadcast_app.command("resume")
+def resume(
+    broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")],
+    resend_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--resend-unknown",
+            help="Also send again what went out without an answer (some may get it twice).",
+        ),
+    ] = False,
+    base_url: BaseUrl = None,
+) -> None:
+    """Send the rest of a broadcast whose sender stopped (see `status`)."""
+    settings = _settings(base_url)
+    if settings.telegram_token is None:
+        raise _usage("No Telegram token configured (set HANDINHAND_TELEGRAM_TOKEN).")
+    try:
+        code = _on_broadcast(_resume(settings, broadcast_id, resend_unknown), broadcast_id, "use")
+    except TelegramError as exc:
+        typer.echo(f"Cannot send the broadcast: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    raise typer.Exit(code)
 
 
 @broadcast_app.command("cancel")
 def cancel(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
     """Stop a scheduled or sending broadcast; what is not yet sent stays unsent."""
-    stopped = _on_broadcast(_cancel(Settings(), broadcast_id), broadcast_id, "change")
+    stopped = _on_broadcast(_cancel(_settings(), broadcast_id), broadcast_id, "change")
     if not stopped:
         typer.echo(f"Broadcast #{broadcast_id} had already finished.", err=True)
         raise typer.Exit(1)

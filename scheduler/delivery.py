@@ -7,6 +7,8 @@
    process claiming the same key gets nothing back.
 3. After sending, one transaction marks what went out, gives back the claims of retryable
    failures (flood control, network) for the next run, and marks people who blocked the bot.
+4. A send whose outcome is unknown (the request went out, no answer came in time) keeps its
+   claim and is not marked sent: it is never sent again, since it has most likely arrived.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class DeliveryReport:
     blocked: list[int] = field(default_factory=list)
     retry: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
 
 
 def recipient_of(person: Person) -> Recipient:
@@ -95,6 +98,9 @@ async def deliver(batch: Sequence[Outgoing], runtime: Runtime) -> DeliveryReport
             log.info("person %s is unreachable (%s)", out.person.id, result.error)
             report.blocked.append(out.person.id)  # type: ignore[arg-type]
             report.failed.append(out.key)
+        elif result.status is SendStatus.unknown:
+            log.warning("notice %s: outcome unknown (%s); not sent again", out.key, result.error)
+            report.unknown.append(out.key)
         elif result.status is SendStatus.retry_after or result.retryable:
             report.retry.append(out.key)
         else:

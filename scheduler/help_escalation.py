@@ -22,14 +22,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from scheduler.delivery import DeliveryReport, Outgoing, deliver
-from scheduler.notifier import Button, Notice
+from scheduler.notifier import Action, Button, Notice
 from scheduler.runtime import Runtime, lookup
 from storage.enums import HelpEventKind, HelpStatus, Role
 from storage.models import Person
 from storage.repositories import help_requests, people, reminders
 
 __all__ = [
-    "REQUEST_VIEW_PREFIX",
     "add_working_days",
     "bureau_key",
     "help_escalation_job",
@@ -39,11 +38,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# The callback data of "open the request" (``bot.callbacks.REQUEST_VIEW``; a test keeps the two
-# in step) and of "acknowledge" (``bot.callbacks.HELP_ACK``).
-REQUEST_VIEW_PREFIX = "rq"
-_ACK_PREFIX = "ha"
 
 
 def mentor_key(request_id: int, person_id: int) -> str:
@@ -100,8 +94,8 @@ def _notice(key: str, row: help_requests.Unacknowledged, now: datetime) -> Notic
             "minutes": minutes,
         },
         buttons=(
-            Button("requests.open_button", f"{REQUEST_VIEW_PREFIX}:{request.id}"),
-            Button("help.acknowledge", f"{_ACK_PREFIX}:{request.id}"),
+            Button("requests.open_button", Action.open_help_request, request.id),
+            Button("help.acknowledge", Action.acknowledge_help_request, request.id),
         ),
         photo_file_id=request.photo_file_ids[0] if request.photo_file_ids else None,
     )

@@ -10,8 +10,9 @@ its short answer, with a button to open it), and a button names an `Action` on a
 `bot/` turns into its own callback format.
 
 A send reports what happened as a `SendResult` instead of raising, so callers can mark a person
-unreachable (`blocked`), honour flood control for the whole outbox (`retry_after`), or back off on
-network trouble (`failed` with ``retryable=True``).
+unreachable (`blocked`), honour flood control for the whole outbox (`retry_after`), back off on
+network trouble (`failed` with ``retryable=True``), or keep from repeating a send whose request went
+out but whose answer never came (`unknown`: it may well have arrived).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ class Action(StrEnum):
     """What a button on a notice does; ``bot/`` owns the callback format of each."""
 
     acknowledge_broadcast = "acknowledge_broadcast"  # ref: the broadcast id
+    open_help_request = "open_help_request"  # ref: the help request id
+    acknowledge_help_request = "acknowledge_help_request"  # ref: the help request id
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ class SendStatus(StrEnum):
     blocked = "blocked"  # the person blocked the bot or never pressed Start: do not retry
     retry_after = "retry_after"  # flood control: wait `retry_after` seconds, then try again
     failed = "failed"
+    unknown = "unknown"  # sent, but no answer came in time: it may have arrived; do not resend
 
 
 @dataclass(frozen=True, slots=True)

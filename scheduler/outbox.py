@@ -7,9 +7,23 @@ that long — every send waits on the limiter, not on a sleep that would hold th
 Network errors are retried in place with exponential backoff, up to ``max_attempts``; a person who
 blocked the bot is marked and never retried.
 
+A send whose outcome is unknown (its request went out, and no answer came within the Bot API read
+timeout) is recorded as ``unknown`` and not sent again automatically: a Bot API that stalls
+mostly delivers before it stalls, so a resend would reach most of those people twice, while
+leaving it alone loses at worst the few sends that were on the wire. ``handinhand broadcast
+resume ID --resend-unknown`` sends them again when an admin decides the loss is worse.
+
+Claims and leases: a worker holds only what its pacing sends in ``claim_seconds`` (50 rows at
+25 a second; never more than ``max_in_flight``), and renews the lease of every row it holds each
+``heartbeat`` seconds while it is alive, however long a flood-control pause or a slow answer
+keeps them. A row whose lease has not been renewed for ``lease`` seconds belongs to a sender that
+died: any worker claims it again (``handinhand broadcast resume ID``, or the running bot). So a
+killed sender holds back a few seconds' worth of rows for at most ``lease`` seconds, and
+`orphaned` tells when nobody is sending.
+
 Crash safety: outcomes are written in small batches (every ``flush_interval``); a row claimed but
-not yet recorded when the process dies is re-sent once its lease expires. Those rows — at most
-``max_in_flight`` plus the sends of one flush interval — are the only messages that can repeat.
+not yet recorded when the process dies is re-sent once its lease expires. Those rows — the sends
+on the wire plus the sends of one flush interval — are the only messages that can repeat.
 Stopping gracefully (``stop`` event) records everything and releases unsent rows at once.
 """
 
@@ -18,10 +32,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,7 +46,15 @@ from storage.enums import BroadcastStatus, DeliveryStatus
 from storage.models import Broadcast
 from storage.repositories import broadcasts as repo
 
-__all__ = ["ACK_BUTTON_KEY", "MESSAGE_KEY", "Outbox", "OutboxConfig", "RateLimiter", "notice_for"]
+__all__ = [
+    "ACK_BUTTON_KEY",
+    "MESSAGE_KEY",
+    "Outbox",
+    "OutboxConfig",
+    "RateLimiter",
+    "notice_for",
+    "orphaned",
+]
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +151,33 @@ class OutboxConfig:
     # it wait here, cheaply; queued in the HTTP client's pool instead, each finished request
     # rescans every pooled connection (httpcore), which turns a short lag into a lasting one.
     max_sending: int = 8
-    lease: timedelta = timedelta(minutes=2)
+    # Rows held at once: what the pacing sends in this many seconds (a killed sender's rows wait
+    # for the lease; the fewer, the less is held back).
+    claim_seconds: float = 2.0
+    lease: timedelta = timedelta(seconds=20)
+    heartbeat: float = 5.0  # seconds between lease renewals; well under the lease
     max_attempts: int = 5
     backoff: float = 1.0
     flush_interval: float = 0.2
     idle_interval: float = 1.0
+
+    @property
+    def holding(self) -> int:
+        """How many rows a worker holds at most."""
+        paced = max(self.max_sending, math.ceil(self.rate * self.claim_seconds))
+        return max(1, min(self.max_in_flight, paced))
+
+
+async def orphaned(
+    session: AsyncSession, broadcast_id: int, *, lease: timedelta, now: datetime
+) -> bool:
+    """Whether a sending broadcast has rows left and no live worker to send them (every sender
+    that held rows stopped renewing its lease, or none ever claimed them)."""
+    p = await repo.progress(session=session, broadcast_id=broadcast_id)
+    if p.status is not BroadcastStatus.sending or p.finished:
+        return False
+    last = await repo.last_heartbeat(session=session)
+    return last is None or last < now - lease
 
 
 @dataclass
@@ -176,6 +221,7 @@ class Outbox:
         self._batch = _Batch()
         self._in_send: set[int] = set()
         self._wire = asyncio.Semaphore(self.config.max_sending)
+        self._last_heartbeat = time.monotonic()
 
     async def run(self, stop: asyncio.Event | None = None, *, until_idle: bool = False) -> None:
         """Deliver until ``stop`` is set (or, with ``until_idle``, until nothing is left to claim).
@@ -196,6 +242,8 @@ class Outbox:
     async def _loop(self, stop: asyncio.Event, *, until_idle: bool) -> None:
         last_flush = time.monotonic()
         while not stop.is_set():
+            if time.monotonic() - self._last_heartbeat >= self.config.heartbeat:
+                await self._renew()
             claimed = await self._fill()
             if time.monotonic() - last_flush >= self.config.flush_interval:
                 await self._flush()
@@ -218,12 +266,13 @@ class Outbox:
                 await asyncio.wait_for(stop.wait(), self.config.idle_interval)
 
     async def _fill(self) -> int | None:
-        """Claim rows until ``max_in_flight`` sends are under way; start a task for each.
+        """Claim rows until `OutboxConfig.holding` are held; start a task for each.
 
         Returns how many rows were claimed, or None when too many sends are under way to try.
         """
-        room = self.config.max_in_flight - len(self._tasks)
-        if room < max(1, self.config.max_in_flight // 2):
+        holding = self.config.holding
+        room = holding - len(self._tasks)
+        if room < max(1, holding // 2):
             return None
         async with self.session_factory() as session, session.begin():
             await repo.start_due(session=session, now=self.clock.now())
@@ -234,11 +283,29 @@ class Outbox:
             for broadcast_id in missing:
                 broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
                 self._notices[broadcast_id] = notice_for(broadcast)
+        held = self._held()
+        # A row of ours whose lease lapsed (a late heartbeat) is ours again, not a second send.
+        claimed = [row for row in claimed if row.delivery_id not in held]
         for row in claimed:
             task = asyncio.create_task(self._deliver(row))
             self._tasks[task] = row
             task.add_done_callback(self._tasks.pop)
         return len(claimed)
+
+    async def _renew(self) -> None:
+        """The heartbeat: every row this worker holds stays leased to it."""
+        self._last_heartbeat = time.monotonic()
+        held = sorted(self._held())
+        if held:
+            async with self.session_factory() as session, session.begin():
+                await repo.renew(session=session, delivery_ids=held, now=self.clock.now())
+
+    def _held(self) -> set[int]:
+        """Rows claimed by this worker and not yet recorded or given back."""
+        held = {row.delivery_id for row in self._tasks.values()}
+        held.update(o.delivery_id for o in self._batch.outcomes)
+        held.update(self._batch.unsent)
+        return held
 
     async def _deliver(self, row: repo.Claimed) -> None:
         """Send one row, retrying flood control and network errors; queue the outcome."""
@@ -263,6 +330,15 @@ class Outbox:
             if result.status is SendStatus.sent:
                 self.sent += 1
                 self._record(row, DeliveryStatus.sent, attempts, message_id=result.message_id)
+                return
+            if result.status is SendStatus.unknown:
+                # Resending could deliver it twice: recorded for an admin to decide.
+                log.warning(
+                    "broadcast %s to person %s: outcome unknown", row.broadcast_id, row.person_id
+                )
+                self._record(
+                    row, DeliveryStatus.unknown, attempts, error=result.error or "no answer"
+                )
                 return
             if result.status is SendStatus.blocked:
                 self._record(row, DeliveryStatus.blocked, attempts, error=result.error or "blocked")

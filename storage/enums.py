@@ -284,3 +284,4 @@ class DeliveryStatus(StrEnum):
     sent = "sent"
     failed = "failed"
     blocked = "blocked"
+    unknown = "unknown"  # the send timed out after the request went out: it may have arrived

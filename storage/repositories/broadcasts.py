@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
+from sqlmodel import col
 
 from storage.enums import (
     BroadcastStatus,
@@ -62,14 +63,19 @@ __all__ = [
     "finish_completed",
     "get_broadcast",
     "has_acknowledged",
+    "last_heartbeat",
     "progress",
     "recipients",
     "record",
     "release",
+    "renew",
+    "requeue_unknown",
     "start_due",
     "statuses",
     "unfinished_with_creator",
 ]
+
+_WITH_ERROR = (DeliveryStatus.failed, DeliveryStatus.blocked, DeliveryStatus.unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +166,7 @@ class Progress:
     sent: int = 0
     failed: int = 0
     blocked: int = 0
+    unknown: int = 0  # sent, but no answer came: may have arrived
     acknowledged: int = 0
     by_error: dict[str, int] = field(default_factory=dict)
 
@@ -411,6 +418,31 @@ async def _with_people(session: AsyncSession, rows: Iterable[Any]) -> list[Claim
     ]
 
 
+async def renew(*, session: AsyncSession, delivery_ids: Sequence[int], now: datetime) -> None:
+    """Renew the lease on rows a live worker still holds (its heartbeat)."""
+    if delivery_ids:
+        await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                col(BroadcastDelivery.id).in_(delivery_ids),
+                col(BroadcastDelivery.status) == DeliveryStatus.sending,
+            )
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def last_heartbeat(*, session: AsyncSession) -> datetime | None:
+    """The latest claim or lease renewal of any row being sent: when a worker was last seen."""
+    result = await session.execute(
+        select(col(BroadcastDelivery.claimed_at))
+        .where(col(BroadcastDelivery.status) == DeliveryStatus.sending)
+        .order_by(col(BroadcastDelivery.claimed_at).desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
 async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None:
     """Give claimed rows back unsent (their broadcast was cancelled, or the worker is stopping)."""
     if delivery_ids:
@@ -423,6 +455,38 @@ async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None
             .values(status=DeliveryStatus.pending, claimed_at=None)
             .execution_options(synchronize_session=False)
         )
+
+
+async def requeue_unknown(*, session: AsyncSession, broadcast_id: int) -> int:
+    """Queue a broadcast's deliveries of unknown outcome to be sent again (an admin's choice:
+    some of those people may get it twice); reopens the broadcast if it had finished.
+
+    Returns:
+        How many deliveries were queued again.
+
+    Raises:
+        NotFound: if there is no such broadcast.
+    """
+    broadcast = await get_broadcast(session=session, broadcast_id=broadcast_id)
+    if broadcast.status is BroadcastStatus.cancelled:
+        return 0
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.status) == DeliveryStatus.unknown,
+        )
+        .values(status=DeliveryStatus.pending, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count and broadcast.status is BroadcastStatus.done:
+        await session.execute(
+            update(Broadcast)
+            .where(col(Broadcast.id) == broadcast_id)
+            .values(status=BroadcastStatus.sending, finished_at=None)
+        )
+    return count
 
 
 async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
@@ -504,7 +568,7 @@ async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
     for status, error, n, acked in result.all():
         counts[str(status)] += n
         acknowledged += acked
-        if error and str(status) in (DeliveryStatus.failed, DeliveryStatus.blocked):
+        if error and str(status) in _WITH_ERROR:
             errors[error] += n
     return Progress(
         status=broadcast.status,
@@ -514,6 +578,7 @@ async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
         sent=counts[DeliveryStatus.sent],
         failed=counts[DeliveryStatus.failed],
         blocked=counts[DeliveryStatus.blocked],
+        unknown=counts[DeliveryStatus.unknown],
         acknowledged=acknowledged,
         by_error=dict(errors),
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -12,7 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from cli import app
-from storage.enums import QuestionOutcome
+from programme.broadcasts import Draft, confirm
+from storage.enums import DeliveryStatus, QuestionOutcome, Role
+from storage.models import utcnow
+from storage.repositories import broadcasts as repo
 from storage.repositories import curation, questions
 from tests.bot.conftest import World
 from tests.bot.emulator import BotApiEmulator
@@ -62,6 +70,119 @@ def test_broadcast_previews_sends_once_and_reports(
     assert status.exit_code == 0 and "sent 3" in status.output
     late = runner.invoke(app, ["broadcast", "cancel", "1"])
     assert late.exit_code == 1 and "already finished" in late.output
+
+
+class SlowEmulator(BotApiEmulator):
+    """Delivers, then answers one chat's sendMessage only after `SLOW_ANSWER` seconds (as a Bot
+    API under load does): longer than PTB's default read timeout of 5 s."""
+
+    slow_chat = 102
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        answer = super().handle(method, params)
+        if method == "sendMessage" and int(params.get("chat_id", 0)) == self.slow_chat:
+            time.sleep(SLOW_ANSWER)
+        return answer
+
+
+SLOW_ANSWER = 6.0
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_slow_answer_from_the_bot_api_is_waited_for_not_sent_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = SlowEmulator()
+    slow.start()
+    try:
+        _with_token(monkeypatch, slow)
+        result = runner.invoke(
+            app, ["broadcast", "--text", "停水通知", "--role", "manager", "--yes"]
+        )
+    finally:
+        slow.stop()
+    assert result.exit_code == 0, result.output
+    delivered = Counter(s.chat_id for s in slow.sent if "停水通知" in s.text)
+    assert delivered == {101: 1, 102: 1, 103: 1}
+    assert "sent 3 · failed 0" in result.output
+
+
+@pytest.fixture
+async def orphan(sqlite_session_factory: async_sessionmaker[AsyncSession], world: World) -> int:
+    """A broadcast to the three managers whose sender was killed a minute ago, right after it
+    claimed every row (nothing sent, nothing recorded)."""
+    draft = Draft("停水通知", repo.Audience(roles=(Role.manager,)))
+    broadcast, _ = await confirm(sqlite_session_factory, draft, today=date(2026, 6, 1))
+    assert broadcast.id is not None
+    async with sqlite_session_factory() as session, session.begin():
+        claimed = await repo.claim(
+            session=session,
+            limit=100,
+            lease=timedelta(minutes=2),
+            now=utcnow() - timedelta(minutes=1),
+        )
+    assert len(claimed) == 3
+    return broadcast.id
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_killed_broadcast_shows_as_orphaned_and_resumes_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, emulator: BotApiEmulator, orphan: int
+) -> None:
+    status = runner.invoke(app, ["broadcast", "status", str(orphan)])
+    assert status.exit_code == 0, status.output
+    assert "orphaned" in status.output and f"broadcast resume {orphan}" in status.output
+
+    _with_token(monkeypatch, emulator)
+    resumed = runner.invoke(app, ["broadcast", "resume", str(orphan)])
+    assert resumed.exit_code == 0, resumed.output
+    assert f"Broadcast #{orphan}: done" in resumed.output
+    delivered = Counter(s.chat_id for s in emulator.sent if "停水通知" in s.text)
+    assert delivered == {101: 1, 102: 1, 103: 1}
+    again = runner.invoke(app, ["broadcast", "status", str(orphan)])
+    assert "orphaned" not in again.output and "sent 3" in again.output
+
+
+@pytest.mark.usefixtures("cli_env")
+async def test_deliveries_of_unknown_outcome_are_resent_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    emulator: BotApiEmulator,
+    orphan: int,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sqlite_session_factory() as session, session.begin():
+        rows = await repo.recipients(session=session, broadcast_id=orphan)
+        unknown, sent = DeliveryStatus.unknown, DeliveryStatus.sent
+        outcomes = [
+            repo.Outcome(d.id or 0, unknown if p.chat_id == 102 else sent, 1) for p, d in rows
+        ]
+        await repo.record(session=session, outcomes=outcomes)
+        await repo.finish_completed(session=session)
+    _with_token(monkeypatch, emulator)
+
+    status = await asyncio.to_thread(runner.invoke, app, ["broadcast", "status", str(orphan)])
+    assert "outcome unknown 1" in status.output
+    plain = await asyncio.to_thread(runner.invoke, app, ["broadcast", "resume", str(orphan)])
+    assert plain.exit_code == 1 and "nothing left to send" in plain.output
+    assert not emulator.sent
+
+    args = ["broadcast", "resume", str(orphan), "--resend-unknown"]
+    resent = await asyncio.to_thread(runner.invoke, app, args)
+    assert resent.exit_code == 0, resent.output
+    assert [s.chat_id for s in emulator.sent if "停水通知" in s.text] == [102]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_broadcast_takes_the_bot_api_base_url_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, emulator: BotApiEmulator
+) -> None:
+    _with_token(monkeypatch, emulator)
+    base_url = os.environ.pop("HANDINHAND_BOT_API_BASE_URL")
+    monkeypatch.delenv("HANDINHAND_BOT_API_BASE_URL", raising=False)
+    args = ["broadcast", "--base-url", base_url, "--text", "停水通知", "--role", "manager", "--yes"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len([s for s in emulator.sent if "停水通知" in s.text]) == 3
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -7,17 +7,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import callbacks
 from programme import help_requests as help
 from programme.actors import Actor
 from scheduler.clock import ManualClock
 from scheduler.collecting import CollectingNotifier
 from scheduler.config import ReminderConfig
 from scheduler.help_escalation import (
-    REQUEST_VIEW_PREFIX,
     add_working_days,
     run_help_escalation,
 )
+from scheduler.notifier import Action
 from scheduler.service import ReminderService
 from storage.enums import HelpEventKind, Role
 from storage.models import HelpRequestEvent, Person
@@ -83,9 +82,9 @@ async def test_urgent_request_climbs_to_other_mentors_then_bureau_once_across_a_
     notice = notifier.sent[0][1]
     assert notice.values["enterprise"] == world.small_hand.name
     assert notice.photo_file_id == "PHOTO-1"
-    assert {b.callback_data for b in notice.buttons} == {
-        callbacks.REQUEST_VIEW.encode(request_id),
-        callbacks.HELP_ACK.encode(request_id),
+    assert {(b.action, b.ref) for b in notice.buttons} == {
+        (Action.open_help_request, request_id),
+        (Action.acknowledge_help_request, request_id),
     }
     await run_help_escalation(runtime)
     assert len(notifier.sent) == 1, "a step is sent once"
@@ -206,7 +205,3 @@ def test_working_days_skip_the_weekend_and_a_swappable_holiday_rule() -> None:
     holiday = date(2025, 6, 9)
     rule = lambda d: d.weekday() < 5 and d != holiday  # noqa: E731
     assert add_working_days(friday, 1, rule).date() == date(2025, 6, 10)
-
-
-def test_the_open_button_is_the_bots_request_view_format() -> None:
-    assert callbacks.REQUEST_VIEW.prefix == REQUEST_VIEW_PREFIX
