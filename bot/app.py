@@ -143,6 +143,7 @@ def reminder_config(settings: Settings) -> ReminderConfig:
         help_urgent_ack=timedelta(minutes=settings.help_urgent_ack_minutes),
         help_normal_ack_working_days=settings.help_normal_ack_working_days,
         is_working_day=workdays.is_working_day,
+        digests_on_days_off=settings.digests_on_days_off,
     )
 
 

@@ -36,6 +36,8 @@ class ReminderConfig:
             once more (the bureau).
         help_normal_ack_working_days: the same for a normal request, in working days.
         is_working_day: which local dates count as working days.
+        digests_on_days_off: whether managers' daily digests go out on days off too (weekends and
+            public holidays by ``is_working_day``; an adjusted working Saturday is not a day off).
         help_check: how often the escalation ladder is looked at.
     """
 
@@ -53,6 +55,7 @@ class ReminderConfig:
     help_urgent_ack: timedelta = timedelta(minutes=30)
     help_normal_ack_working_days: int = 1
     is_working_day: Callable[[date], bool] = monday_to_friday
+    digests_on_days_off: bool = True
     help_check: timedelta = timedelta(minutes=1)
 
     def __post_init__(self) -> None:

@@ -108,6 +108,9 @@ async def _digests(
     due: list[tuple[Person, NotificationPrefs]],
     today: date,
 ) -> list[Outgoing]:
+    config = runtime.config
+    if not config.digests_on_days_off and not config.is_working_day(today):
+        return []  # the bureau chose quiet holidays: the next working day's digest covers them
     managers = {
         f"digest:{p.id}:{today.isoformat()}": p
         for p, prefs in due

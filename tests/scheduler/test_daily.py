@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from programme import workdays
+from scheduler.config import ReminderConfig
 from scheduler.daily import run_daily
 from scheduler.notifier import SendResult, SendStatus
+from scheduler.service import ReminderService
 from storage.enums import Reachability
 from storage.models import Person
 from tests.scheduler.conftest import local
@@ -159,3 +162,21 @@ async def test_flood_control_gives_the_claim_back_for_the_next_tick(
     clock.set(local(2025, 6, 2, 10, 5))
     await run_daily(service.runtime)
     assert notifier.keys(world.manager.id) == ["visits.digest"]
+
+
+async def test_no_digest_on_a_public_holiday_when_the_bureau_asks_but_on_a_tiaoxiu_saturday(
+    sqlite_session_factory, world, clock, notifier
+):
+    config = ReminderConfig(is_working_day=workdays.is_working_day, digests_on_days_off=False)
+    quiet = ReminderService(sqlite_session_factory, notifier, config=config, clock=clock)
+    try:
+        async with sqlite_session_factory() as session, session.begin():
+            await make_item(session, world.small_hand, due_on=date(2026, 2, 20), finding="危废台账")
+        clock.set(local(2026, 2, 17, 9, 30))  # Spring Festival holiday (a Tuesday)
+        await run_daily(quiet.runtime)
+        assert notifier.to(world.manager.id) == []
+        clock.set(local(2026, 2, 14, 9, 30))  # an adjusted working Saturday (调休)
+        await run_daily(quiet.runtime)
+        assert [n.key for n in notifier.to(world.manager.id)] == ["visits.digest"]
+    finally:
+        await quiet.shutdown()
