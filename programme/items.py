@@ -9,12 +9,14 @@ tell, so a front only renders.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from programme import workdays
 from programme.access import require_enterprise, require_role
 from programme.actors import Actor
 from programme.errors import NotAllowed
@@ -31,6 +33,7 @@ __all__ = [
     "add_item",
     "check_text",
     "evidence_of",
+    "parse_deadline",
     "review_item",
     "start_work",
     "submit_item",
@@ -49,6 +52,33 @@ class Change:
     item: Item
     enterprise: str
     tell: list[Person]
+
+
+_DAYS = re.compile(
+    r"^(\d{1,4})\s*(?:(?:个)?(工作日|working\s*days?|wd)|(?:天|日|days?|d))?$", re.IGNORECASE
+)
+
+
+def parse_deadline(typed: str, today: date) -> date | None:
+    """A deadline as a mentor types it: a date (2026-12-31), days (30, 30天) or working days
+    (20个工作日, 20 working days — China's official calendar, `programme.workdays`).
+
+    Returns None for anything else, or a date before ``today``.
+    """
+    value = typed.strip()
+    found = _DAYS.match(value)
+    if found:
+        n = int(found.group(1))
+        if not 0 < n <= 3650:
+            return None
+        if found.group(2):
+            return workdays.add_working_days(today, n)
+        return today + timedelta(days=n)
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed >= today else None
 
 
 def check_text(text: str, limit: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
@@ -33,18 +32,6 @@ __all__ = [
 
 AWAITING_SUBCATEGORY, AWAITING_FINDING, AWAITING_MEASURE, AWAITING_DEADLINE = range(4)
 TextStep = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
-
-
-def parse_deadline(value: str, today: date) -> date | None:
-    """A deadline typed as a date (2026-12-31) or a number of days from today (30)."""
-    value = value.strip()
-    if value.isdigit() and 0 < int(value) <= 3650:
-        return today + timedelta(days=int(value))
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed >= today else None
 
 
 async def start_item(update: Update, context: BotContext) -> int:
@@ -115,7 +102,7 @@ async def save_item(update: Update, context: BotContext) -> int:
     if draft is None or message is None or not message.text:
         return ConversationHandler.END
     member = context.member
-    due = parse_deadline(message.text, context.services.today())
+    due = programme_items.parse_deadline(message.text, context.services.today())
     if due is None:
         await respond(update, context.bot, text(member.lang, "additem.bad_deadline"))
         return AWAITING_DEADLINE
