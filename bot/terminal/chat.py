@@ -26,6 +26,7 @@ Terminal-only commands start with ":": ``:as WHO``, ``:photo NAME`` sends a phot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 import sys
@@ -219,6 +220,14 @@ class _Console:
         out.write(text)
         out.flush()
 
+    def keep_prompt(self) -> contextlib.AbstractContextManager[object]:
+        """While active, whatever is printed goes above the prompt, which is drawn again."""
+        if not self.interactive:
+            return contextlib.nullcontext()
+        from prompt_toolkit.patch_stdout import patch_stdout
+
+        return patch_stdout(raw=True)
+
     async def read(self, prompt: str) -> str | None:
         """One line, or None at the end of input (Ctrl-D, Ctrl-C, end of the pipe)."""
         if not self.interactive:
@@ -272,6 +281,21 @@ async def run_chat(
     request = RecordingRequest(bot_username=settings.bot_username, on_call=bench.show)
     app: BotApplication = build_application(settings, services, request=request)
     factory = UpdateFactory()
+    with console.keep_prompt():
+        await _converse(app, services, bench, console, factory, role, demo=demo)
+
+
+async def _converse(
+    app: BotApplication,
+    services: Services,
+    bench: Workbench,
+    console: _Console,
+    factory: UpdateFactory,
+    role: str,
+    *,
+    demo: bool,
+) -> None:
+    settings = services.settings
     async with running(app):
         for known in ("manager", "mentor", "bureau"):
             try:
