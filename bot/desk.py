@@ -47,6 +47,8 @@ async def start_desk(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services = _services(application)
     assert services.session_factory is not None
     await load_extra_phrasings(services.session_factory, services.ask)
+    if not services.start_desk:
+        return
     settings = services.settings
     services.desk = DeskWorker(
         services.session_factory,

@@ -58,7 +58,10 @@ class Services:
     start_reminders: bool = True
     notifier: Notifier | None = None
     reminders: ReminderService | None = None
-    # The bureau desk's outbox and acknowledgement reminders (`bot.desk.start_desk`).
+    # The bureau desk's outbox and acknowledgement reminders (`bot.desk.start_desk`): started in
+    # post_init unless ``start_desk`` is False (the terminal chat on a database that is not its
+    # own demo: nothing it does may be recorded as delivered to real people).
+    start_desk: bool = True
     desk: DeskWorker | None = None
     # Broadcast status messages for their creators (`bot.broadcast_status.StatusBoard`).
     status_board: StatusBoard | None = None

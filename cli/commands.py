@@ -1,17 +1,49 @@
-"""Imports every command module so that each registers its commands on the app.
+"""The table of contents of the CLI: each command, the modules that register it, and its line.
 
-One line per command group; each module adds its commands/sub-apps to ``cli.app``.
+A module is imported only when one of its commands runs (see `cli.LazyGroup`); the summary is
+what the top-level ``--help`` shows without importing it (a test keeps it equal to the command's
+own help).
 """
 
 from __future__ import annotations
 
-from cli import broadcast as _broadcast  # noqa: F401  (broadcast, broadcast status|cancel)
-from cli import curation as _curation  # noqa: F401  (kb export-phrasings)
-from cli import db as _db  # noqa: F401  (db upgrade, db backup)
-from cli import demo as _demo  # noqa: F401  (demo)
-from cli import imports as _imports  # noqa: F401  (import enterprises|pairings|audits|items)
-from cli import invite as _invite  # noqa: F401  (invite create)
-from cli import kb as _kb  # noqa: F401  (ask, kb lint, kb eval)
-from cli import pairings as _pairings  # noqa: F401  (pairing mentors)
-from cli import report as _report  # noqa: F401  (report)
-from cli import run as _run  # noqa: F401  (run, chat)
+from dataclasses import dataclass
+
+__all__ = ["COMMANDS", "Entry"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where a top-level command lives, and its one-line help."""
+
+    modules: tuple[str, ...]
+    summary: str
+
+
+COMMANDS: dict[str, Entry] = {
+    "run": Entry(
+        ("cli.run",), "Run the bot: long polling, or a webhook (--webhook-url). Needs a token."
+    ),
+    "chat": Entry(
+        ("cli.run",), "Chat with the bot in this terminal on demo data: no token, no network."
+    ),
+    "demo": Entry(
+        ("cli.demo",),
+        "Load the demo programme (24 big hands, 390 small hands, ~6,000 items) into an empty db.",
+    ),
+    "ask": Entry(("cli.kb",), "Ask the knowledge base a question and print the outcome."),
+    "kb": Entry(("cli.kb", "cli.curation"), "Check and evaluate the knowledge base."),
+    "enterprises": Entry(("cli.enterprises",), "Find enterprises (and their ids) by name."),
+    "invite": Entry(("cli.invite",), "Invites: single-use onboarding codes."),
+    "import": Entry(
+        ("cli.imports",),
+        "Import the bureau's spreadsheets (CSV or XLSX, Chinese or English headers).",
+    ),
+    "broadcast": Entry(("cli.broadcast",), "Send a bureau announcement; see, resume or stop one."),
+    "report": Entry(
+        ("cli.report",),
+        "Print the programme's figures; optionally write charts, a spreadsheet, a closing report.",
+    ),
+    "pairing": Entry(("cli.pairings",), "Pairings of big and small hands."),
+    "db": Entry(("cli.db",), "Database maintenance: migrations and backups."),
+}

@@ -1,45 +1,59 @@
-"""``handinhand demo [--seed N]``: load the realistic demo programme into an empty database."""
+"""``handinhand demo [--reset] [--seed N] [--database URL]``: the demo programme.
+
+By default it works on the terminal chat's own demo database (``handinhand-demo.db``), never on
+the configured one: ``--database`` names another. ``--reset`` drops everything and loads afresh
+(refused on a database bound to real Telegram accounts).
+"""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings
+from bot.terminal import DEMO_DATABASE_URL
 from cli import app
-from storage.db import create_engine, make_session_factory
-from storage.demo import DEFAULT_SEED, ensure_demo_data
-from storage.migrate import upgrade
 
+__all__ = ["demo"]
 
-async def _load(url: str, seed: int) -> bool:
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-        return await ensure_demo_data(make_session_factory(engine), seed=seed)
-    finally:
-        await engine.dispose()
+DEFAULT_SEED = 2025  # storage.demo.DEFAULT_SEED (a test keeps them equal); --help stays light
 
 
 @app.command()
 def demo(
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = (
-        DEFAULT_SEED
-    ),
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Drop everything in the database and load afresh.")
+    ] = False,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same data.")
+    ] = DEFAULT_SEED,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help=f"Database to fill (default {DEMO_DATABASE_URL})."),
+    ] = None,
 ) -> None:
-    """Fill an empty database with a demo programme: 24 big hands, 390 small hands, ~6,000 items."""
+    """Load the demo programme (24 big hands, 390 small hands, ~6,000 items) into an empty db."""
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+    from bot.terminal.demo import NotADemoDatabase, prepare_demo
+
+    url = Settings(database_url=database or DEMO_DATABASE_URL).database_url
     try:
-        loaded = asyncio.run(_load(Settings().database_url, seed))
+        loaded = asyncio.run(prepare_demo(url, reset=reset, seed=seed))
+    except NotADemoDatabase as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
     except (SQLAlchemyError, OSError) as exc:
         typer.echo(f"Cannot load the demo: {exc}", err=True)
         raise typer.Exit(1) from exc
     if not loaded:
         typer.echo(
-            "The database already holds enterprises; the demo loads only into an empty database.",
+            "The database already holds enterprises; the demo loads only into an empty database"
+            " (`handinhand demo --reset` rebuilds the demo database).",
             err=True,
         )
         raise typer.Exit(1)
-    typer.echo(f"Demo programme loaded (seed {seed}).")
+    typer.echo(f"Demo programme loaded into {url} (seed {seed}).")

@@ -1,24 +1,24 @@
-"""``handinhand invite create``: onboarding codes and their t.me deep links."""
+"""``handinhand invite create``: onboarding codes and their t.me deep links.
+
+It writes, but never migrates: on a database whose schema is behind it says to run
+``handinhand db upgrade`` and creates nothing.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings
 from cli import app
-from storage.db import create_engine, make_session_factory
 from storage.enums import EnterpriseKind, Role
-from storage.errors import NotFound
-from storage.migrate import upgrade
-from storage.repositories import enterprises, invites
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 __all__ = ["create_command"]
 
@@ -72,12 +72,14 @@ async def _create(
     settings: Settings, role: Role, targets: list[Target]
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Make the invites in one transaction: all of them, or none if any target is bad."""
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade(engine)
+    from cli.db import current_database
+    from storage.errors import NotFound
+    from storage.repositories import enterprises, invites
+
+    async with current_database(settings.database_url) as session_factory:
         made: list[tuple[str, str]] = []
         problems: list[str] = []
-        async with make_session_factory(engine)() as session, session.begin():
+        async with session_factory() as session, session.begin():
             for target in targets:
                 label = "—"
                 enterprise_id = None
@@ -109,8 +111,6 @@ async def _create(
                 await session.rollback()
                 return [], problems
         return made, []
-    finally:
-        await engine.dispose()
 
 
 @invite_app.command("create")
@@ -130,6 +130,13 @@ def create_command(
     ] = None,
 ) -> None:
     """Create invite codes and print each with its t.me deep link (codes are shown only now)."""
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+    from storage.migrate import SchemaOutdated
+
     settings = Settings()
     chosen = Role(role.value)
     if chosen is Role.bureau and (enterprise is not None or csv_file is not None):
@@ -146,6 +153,9 @@ def create_command(
         targets = [Target(1)]
     try:
         made, problems = asyncio.run(_create(settings, chosen, targets))
+    except SchemaOutdated as exc:
+        typer.echo(f"{exc}\nNo invites were created.", err=True)
+        raise typer.Exit(1) from exc
     except (SQLAlchemyError, OSError) as exc:
         typer.echo(f"Cannot reach the database: {exc}", err=True)
         raise typer.Exit(1) from exc

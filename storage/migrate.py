@@ -2,6 +2,11 @@
 
 Alembic's commands are synchronous; they run here inside ``AsyncConnection.run_sync`` on the
 application's own async engine, so the same code works under a running event loop.
+
+Only ``db upgrade``, ``demo`` and ``run`` migrate. Every other command calls `check_schema`
+first: it compares the database's revision with the newest one (a single-row read) and raises
+`SchemaOutdated` if they differ, so the command can say "run handinhand db upgrade" instead of
+failing half-way on a missing column.
 """
 
 from __future__ import annotations
@@ -15,9 +20,37 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "upgrade"]
+from storage.errors import StorageError
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "SchemaOutdated",
+    "alembic_config",
+    "check_schema",
+    "current_revision",
+    "head_revision",
+    "upgrade",
+]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaOutdated(StorageError):
+    """The database's schema is not the one this code expects.
+
+    Attributes:
+        current: the database's revision, or None for an empty (never migrated) database.
+        head: the newest revision this code ships.
+    """
+
+    def __init__(self, current: str | None, head: str) -> None:
+        found = f"at revision {current}" if current else "empty (never migrated)"
+        super().__init__(
+            f"The database is {found}; this version of HandInHand needs revision {head}. "
+            "Run `handinhand db upgrade` first."
+        )
+        self.current = current
+        self.head = head
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -57,3 +90,15 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Raise `SchemaOutdated` unless the database is at the newest revision; never writes.
+
+    Raises:
+        SchemaOutdated: the database is empty, behind, or at a revision this code does not know.
+    """
+    current = await current_revision(engine)
+    head = head_revision()
+    if current != head:
+        raise SchemaOutdated(current=current, head=head)

@@ -11,7 +11,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -32,6 +32,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     message_id: int | None = None  # of the message sent or edited, as the answer reports it
+    # Uploaded files (an .ics, a chart, a PDF) by part name: (file name, content).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -117,13 +119,14 @@ class RecordingRequest(BaseRequest):
         """Record the call and answer it the way the Bot API would."""
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        files = _uploads(request_data) if request_data else {}
         if api_method in self.rejected_methods:
-            self._record(ApiCall(api_method, params))
+            self._record(ApiCall(api_method, params, files=files))
             error = {"ok": False, "error_code": 400, "description": "Bad Request: not supported"}
             return 400, json.dumps(error).encode()
         result = self._result(api_method, params)
         message_id = result.get("message_id") if isinstance(result, dict) else None
-        self._record(ApiCall(api_method, params, message_id))
+        self._record(ApiCall(api_method, params, message_id, files))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _record(self, call: ApiCall) -> None:
@@ -167,3 +170,13 @@ class RecordingRequest(BaseRequest):
         else:
             message["text"] = call.text
         return message
+
+
+def _uploads(request_data: RequestData) -> dict[str, tuple[str, bytes]]:
+    """The files a request uploads, read into memory (a handle is read from its start)."""
+    uploads: dict[str, tuple[str, bytes]] = {}
+    for name, part in request_data.multipart_data.items():
+        filename, content = part[0], part[1]
+        data = content if isinstance(content, bytes) else content.read()
+        uploads[name] = (filename or name, data)
+    return uploads

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.credit_code import validate_credit_code
 from storage.enums import EnterpriseKind
@@ -20,6 +21,7 @@ __all__ = [
     "get_by_credit_code",
     "get_enterprise",
     "list_enterprises",
+    "search_enterprises",
 ]
 
 
@@ -70,6 +72,21 @@ async def list_enterprises(
         query = query.where(Enterprise.id.in_(ids))  # type: ignore[union-attr]
     query = query.offset(offset).limit(limit)
     return list((await session.execute(query)).scalars())
+
+
+async def search_enterprises(
+    *, session: AsyncSession, text: str, limit: int | None = 50
+) -> list[Enterprise]:
+    """Enterprises whose name, credit code, town or industry contains ``text`` (any case).
+
+    Every word of ``text`` must match one of those fields; ordered by name.
+    """
+    query = select(Enterprise).order_by(col(Enterprise.name), col(Enterprise.id))
+    fields = (Enterprise.name, Enterprise.credit_code, Enterprise.town, Enterprise.industry)
+    for word in text.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(col(f).ilike(pattern, escape="\\") for f in fields)))
+    return list((await session.execute(query.limit(limit))).scalars())
 
 
 async def create_enterprise(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,43 +40,88 @@ def _url(engine: AsyncEngine) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One demo database for the chat tests (loading the demo takes a few seconds)."""
-    path = tmp_path_factory.mktemp("chat") / "demo.db"
-    return f"sqlite:///{path}"
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where the chat builds its own demo database once (it takes a few seconds)."""
+    return tmp_path_factory.mktemp("chat")
 
 
-def test_chat_as_manager_works_with_piped_input(demo_db: str, tmp_path: Path) -> None:
+def test_chat_as_manager_works_with_piped_input(demo_dir: Path, tmp_path: Path) -> None:
+    configured = tmp_path / "configured.db"
     result = _run(
-        ["chat", "--as", "manager", "--db", demo_db],
-        demo_db,
-        tmp_path,
+        ["chat", "--as", "manager"],
+        f"sqlite:///{configured}",
+        demo_dir,
         "你好\n/items\n1\n/whoami\n",
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "you> /items" in out
     assert "整改完成率" in out
-    assert "[1] #" in out, "buttons are numbered choices"
+    assert re.search(r"\[\d+\.1\] #", out), "buttons are numbered choices"
     assert "措施" in out, "typing 1 pressed the first item's button"
     assert "小手企业负责人" in out
     assert "<b>" not in out, "HTML is rendered as plain text"
+    assert (demo_dir / "handinhand-demo.db").exists(), "the chat uses its own demo database"
+    assert not configured.exists(), "the configured database is left alone"
 
 
-def test_chat_as_mentor_and_guest(demo_db: str, tmp_path: Path) -> None:
-    mentor = _run(["chat", "--as", "mentor", "--db", demo_db], demo_db, tmp_path, "/mine\n")
+def test_chat_logs_go_to_a_file_not_the_screen(demo_dir: Path) -> None:
+    result = _run(["chat", "--as", "bureau"], "sqlite:///unused.db", demo_dir, "/whoami\n")
+    assert result.returncode == 0, result.stderr
+    assert " INFO " not in result.stdout + result.stderr
+    assert "Adding job" not in result.stdout + result.stderr
+    log = (demo_dir / "handinhand-out" / "chat.log").read_text(encoding="utf-8")
+    assert "INFO" in log
+
+
+def test_chat_as_mentor_and_guest(demo_dir: Path, tmp_path: Path) -> None:
+    mentor = _run(["chat", "--as", "mentor"], "sqlite:///unused.db", demo_dir, "/mine\n")
     assert "您帮扶的小手企业" in mentor.stdout, mentor.stderr
-    guest = _run(["chat", "--as", "guest", "--db", demo_db], demo_db, tmp_path, "/items\n")
+    guest = _run(["chat", "--as", "guest"], "sqlite:///unused.db", demo_dir, "/items\n")
     assert "需要先绑定" in guest.stdout, guest.stderr
 
 
-def test_run_without_a_token_explains_and_falls_back_to_the_terminal(
-    demo_db: str, tmp_path: Path
+def test_chat_on_an_unmigrated_database_says_to_upgrade(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    result = _run(["chat", "--database", f"sqlite:///{empty}"], "sqlite:///x.db", tmp_path)
+    assert result.returncode == 1
+    assert "handinhand db upgrade" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_exits_2_and_touches_no_database(tmp_path: Path) -> None:
+    configured = tmp_path / "configured.db"
+    result = _run(["run"], f"sqlite:///{configured}", tmp_path, "/whoami\n")
+    assert result.returncode == 2
+    assert "HANDINHAND_TELEGRAM_TOKEN" in result.stderr and "handinhand chat" in result.stderr
+    assert result.stdout == "", "no terminal chat, no manager played"
+    assert not configured.exists(), "the configured database is not even opened"
+
+
+def test_demo_reset_rebuilds_the_demo_database(tmp_path: Path) -> None:
+    first = _run(["demo"], "sqlite:///configured.db", tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "handinhand-demo.db").exists() and not (tmp_path / "configured.db").exists()
+    again = _run(["demo"], "sqlite:///configured.db", tmp_path)
+    assert again.returncode == 1 and "--reset" in again.stderr
+    reset = _run(["demo", "--reset"], "sqlite:///configured.db", tmp_path)
+    assert reset.returncode == 0, reset.stderr
+    assert "Demo programme loaded" in reset.stdout
+
+
+def test_demo_reset_refuses_a_database_with_real_accounts(
+    world: World, sqlite_engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    result = _run(["run"], demo_db, tmp_path, "/whoami\n")
-    assert result.returncode == 0, result.stderr
-    assert "No Telegram token configured" in result.stderr
-    assert "小手企业负责人" in result.stdout
+    url = _url(sqlite_engine)
+    result = _run(["demo", "--reset", "--database", url], url, tmp_path)
+    assert result.returncode == 1
+    assert "not a demo database" in result.stderr
+
+
+def test_cli_demo_seed_matches_the_demo_builder() -> None:
+    from cli.demo import DEFAULT_SEED
+    from storage.demo import DEFAULT_SEED as BUILDER_SEED
+
+    assert DEFAULT_SEED == BUILDER_SEED
 
 
 def test_invite_create_prints_code_and_deep_link(

@@ -81,14 +81,14 @@ def test_the_same_seed_gives_the_same_programme_and_the_cli_refuses_a_full_datab
     runner = CliRunner()
     digests = []
     for name, seed in (("a.db", "5"), ("b.db", "5"), ("c.db", "6")):
-        monkeypatch.setenv("HANDINHAND_DATABASE_URL", f"sqlite:///{tmp_path / name}")
-        result = runner.invoke(app, ["demo", "--seed", seed])
+        url = f"sqlite:///{tmp_path / name}"
+        result = runner.invoke(app, ["demo", "--seed", seed, "--database", url])
         assert result.exit_code == 0, result.output
         digests.append(_digest(tmp_path / name))
     # Due dates move with the calendar day, so compare runs made on the same day.
     assert digests[0] == digests[1]
     assert digests[0] != digests[2]
-    again = runner.invoke(app, ["demo"])
+    again = runner.invoke(app, ["demo", "--database", url])
     assert again.exit_code == 1 and "empty database" in again.output
 
 
@@ -100,7 +100,8 @@ def test_db_upgrade_and_backup_from_the_cli(
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0 and "upgraded from empty" in first.output
     assert "already at the newest" in runner.invoke(app, ["db", "upgrade"]).output
-    assert runner.invoke(app, ["demo", "--seed", "1"]).exit_code == 0
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    assert runner.invoke(app, ["demo", "--seed", "1", "--database", live]).exit_code == 0
     backup = runner.invoke(app, ["db", "backup", str(tmp_path / "copy.db")])
     assert backup.exit_code == 0, backup.output
     assert _digest(tmp_path / "copy.db") == _digest(tmp_path / "live.db")
