@@ -42,7 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "broadcast": Entry(("cli.broadcast",), "Send a bureau announcement; see, resume or stop one."),
     "report": Entry(
         ("cli.report",),
-        "Print the programme's figures; optionally write charts, a spreadsheet, a closing report.",
+        "Print the programme's figures, or write charts, a spreadsheet or a closing report.",
     ),
     "pairing": Entry(("cli.pairings",), "Pairings of big and small hands."),
     "db": Entry(("cli.db",), "Database maintenance: migrations and backups."),
