@@ -61,7 +61,7 @@ such a word looks like the meaningless bigrams that join two words, so it cannot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -69,29 +69,59 @@ from rapidfuzz import fuzz
 
 from knowledge.answer_type import missing_answer_type
 from knowledge.base import KnowledgeBase
+from knowledge.entry import Entry
 from knowledge.features import features
 from knowledge.index import Index
 from knowledge.index_cache import cached_index
 from knowledge.language import Lang, detect_language
+from knowledge.normaliser import normalise
 from knowledge.outcome import Outcome, Suggestion
 from knowledge.scope import is_refused
+from knowledge.smalltalk import is_smalltalk
 from knowledge.synonyms import SynonymTable, load_synonyms
+from knowledge.trouble import penalty_last, reports_trouble
 
-__all__ = ["ANSWER_AT", "MARGIN", "SUGGEST_AT", "Candidate", "Matcher"]
+__all__ = ["DEFAULT_TUNING", "Candidate", "Judged", "Matcher", "Tuning"]
 
-ANSWER_AT = 25.0
-SUGGEST_AT = 15.0
-MARGIN = 1.25
 MAX_SUGGESTIONS = 3
 # Near-verbatim match of a phrasing: evidence enough even without a listed domain term (curated
 # phrasings added from real traffic use the askers' own words).
 STRONG_OVERLAP = 0.8
 
-_W_PHRASING = 0.375
-_W_ENTRY = 0.5
-_W_FUZZ = 0.125
 _BETA2 = 0.5
 _TOP_PHRASINGS = 40
+_TOP_BM25 = 10
+# Emergency first-steps entries shown before the answer to a question reporting trouble.
+_FIRST_STEPS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The weights of the score and the decision thresholds (chosen by cross-validation).
+
+    The score (0–100) is ``100 × Σ weight × part``; the weights need not sum to one.
+    """
+
+    phrasing: float
+    coverage: float
+    fuzz: float
+    bm25: float
+    answer_at: float
+    suggest_at: float
+    margin: float
+
+
+# Chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on the training pool and
+# shared/eval/dev.yaml); the figures are in knowledge/README.md.
+DEFAULT_TUNING = Tuning(
+    phrasing=0.375,
+    coverage=0.5,
+    fuzz=0.125,
+    bm25=0.0,
+    answer_at=25.0,
+    suggest_at=15.0,
+    margin=1.25,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +133,27 @@ class Candidate:
     phrasing: float
     coverage: float
     fuzz: float
+    bm25: float = 0.0
+
+    def rescored(self, tuning: Tuning) -> Candidate:
+        """The same candidate scored with other weights (for tuning without re-matching)."""
+        score = 100 * (
+            tuning.phrasing * self.phrasing
+            + tuning.coverage * self.coverage
+            + tuning.fuzz * self.fuzz
+            + tuning.bm25 * self.bm25
+        )
+        return Candidate(self.entry, score, self.phrasing, self.coverage, self.fuzz, self.bm25)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A prepared question with its scored candidates and the tuning-independent guards."""
+
+    prepared: str
+    found: tuple[Candidate, ...]
+    evidence: bool
+    asks_something: bool
 
 
 def _is_evidence(keyword: str, index: Index) -> bool:
@@ -134,13 +185,18 @@ class Matcher:
         synonyms: SynonymTable | None = None,
         *,
         cache_dir: Path | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
     ) -> None:
         self.kb = kb
+        self.tuning = tuning
         table = synonyms or load_synonyms()
         self.index = (
             cached_index(kb, table, cache_dir) if cache_dir is not None else Index.build(kb, table)
         )
         self._entry_number = {entry_id: n for n, entry_id in enumerate(self.index.entry_ids)}
+        self._entry_phrasings: list[list[int]] = [[] for _ in self.index.entry_ids]
+        for number, phrasing in enumerate(self.index.phrasings):
+            self._entry_phrasings[phrasing.entry].append(number)
         evidence = self.index.synonyms.domain | frozenset(
             k for keywords in self.index.keywords for k in keywords if _is_evidence(k, self.index)
         )
@@ -155,7 +211,9 @@ class Matcher:
         Raises:
             KeyError: if no entry has that id.
         """
-        self.index.add_phrasing(self._entry_number[entry_id], "en" if lang == "en" else "zh", text)
+        entry = self._entry_number[entry_id]
+        self.index.add_phrasing(entry, "en" if lang == "en" else "zh", text)
+        self._entry_phrasings[entry].append(len(self.index.phrasings) - 1)
 
     def candidates(self, text: str) -> list[Candidate]:
         """Score the entries that share anything with the question, best first."""
@@ -193,12 +251,29 @@ class Matcher:
             entry = int(index.phrasing_entry[p])
             if entry not in best or value > best[entry][0]:
                 best[entry] = (value, int(p))
+        bm25 = np.zeros(len(index.entry_ids))
+        if index.bm25 is not None:
+            bm25 = index.bm25.scores(index.words(prepared))
+            top = min(_TOP_BM25, len(bm25))
+            for entry in np.argpartition(-bm25, top - 1)[:top]:
+                entry = int(entry)
+                if bm25[entry] > 0 and entry not in best:
+                    phrasings = self._entry_phrasings[entry]
+                    p = max(phrasings, key=lambda n: f_measure[n])
+                    best[entry] = (float(f_measure[p]), p)
+        tuning = self.tuning
         found = []
         for entry, (phrasing, p) in best.items():
             similarity = fuzz.ratio(prepared, index.phrasings[p].text) / 100
             cover = min(float(coverage[entry]) / total, 1.0)
-            score = 100 * (_W_PHRASING * phrasing + _W_ENTRY * cover + _W_FUZZ * similarity)
-            found.append(Candidate(entry, score, phrasing, cover, similarity))
+            retrieved = float(bm25[entry])
+            score = 100 * (
+                tuning.phrasing * phrasing
+                + tuning.coverage * cover
+                + tuning.fuzz * similarity
+                + tuning.bm25 * retrieved
+            )
+            found.append(Candidate(entry, score, phrasing, cover, similarity, retrieved))
         found.sort(key=lambda c: c.score, reverse=True)
         return found
 
@@ -224,24 +299,58 @@ class Matcher:
         return bool(features(rest))
 
     def ask(self, text: str) -> Outcome:
-        """Answer a question, suggest close entries, or admit not knowing."""
+        """Answer a question, suggest close entries, reply to small talk, or admit not knowing."""
         lang = detect_language(text)
+        if is_smalltalk(text):
+            return Outcome("smalltalk", lang)
         prepared = self.index.prepare(text)
         if is_refused(prepared):
             return Outcome("unanswered", lang)
+        outcome = self.decide(self.judge(prepared), lang)
+        if not reports_trouble(normalise(text)):
+            return outcome
+        steps = self.first_steps(text)
+        answer = outcome.answer
+        if outcome.entry is not None and outcome.entry in steps:
+            steps = tuple(e for e in steps if e != outcome.entry)
+        elif answer is not None:
+            answer = penalty_last(answer)
+        return replace(outcome, answer=answer, first_steps=steps[:_FIRST_STEPS])
+
+    def judge(self, prepared: str, tuning: Tuning | None = None) -> Judged:
+        """Everything the decision needs about one prepared question (see :meth:`decide`)."""
         found = self._candidates(prepared)
+        if tuning is not None:
+            found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
+        return Judged(
+            prepared=prepared,
+            found=tuple(found),
+            evidence=self._has_evidence(prepared),
+            asks_something=self._asks_something(prepared) if found else False,
+        )
+
+    def decide(self, judged: Judged, lang: Lang, tuning: Tuning | None = None) -> Outcome:
+        """Answer, suggest or give up, from the scored candidates and the guards.
+
+        ``tuning`` re-scores the candidates with other weights and thresholds (cross-validation);
+        by default the matcher's own.
+        """
+        tuning = tuning or self.tuning
+        found = list(judged.found)
+        if tuning != self.tuning:
+            found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
         if not found:
             return Outcome("unanswered", lang)
         first = found[0]
-        evidence = first.phrasing >= STRONG_OVERLAP or self._has_evidence(prepared)
+        evidence = first.phrasing >= STRONG_OVERLAP or judged.evidence
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
         if (
             evidence
-            and first.score >= ANSWER_AT
-            and first.score - runner_up >= MARGIN
-            and self._asks_something(prepared)
-            and missing_answer_type(prepared, self._answers[first.entry]) is None
+            and first.score >= tuning.answer_at
+            and first.score - runner_up >= tuning.margin
+            and judged.asks_something
+            and missing_answer_type(judged.prepared, self._answers[first.entry]) is None
         ):
             return Outcome(
                 "answered",
@@ -253,7 +362,7 @@ class Matcher:
             )
         # Without domain evidence (a typo in the only domain word: 应急预按) offer choices only for
         # a match as strong as an answer would need.
-        floor = SUGGEST_AT if evidence else ANSWER_AT
+        floor = tuning.suggest_at if evidence else tuning.answer_at
         if first.score >= floor:
             suggestions = tuple(
                 Suggestion(
@@ -268,3 +377,19 @@ class Matcher:
                 "suggest", lang, entry=entry, score=round(first.score, 1), suggestions=suggestions
             )
         return Outcome("unanswered", lang, score=round(first.score, 1))
+
+    def first_steps(self, text: str) -> tuple[Entry, ...]:
+        """The emergency first-steps entries, the most relevant to the message first.
+
+        Relevance is the entry's score for the message; entries that share nothing with it keep
+        their file order after the others.
+        """
+        emergency = self.kb.tagged("emergency")
+        scores = {c.entry: c.score for c in self._candidates(self.index.prepare(text))}
+        order = {entry.id: n for n, entry in enumerate(emergency)}
+        return tuple(
+            sorted(
+                emergency,
+                key=lambda e: (-scores.get(self._entry_number[e.id], 0.0), order[e.id]),
+            )
+        )
