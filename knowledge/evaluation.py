@@ -132,7 +132,7 @@ class Figures:
 
     @property
     def suggest_hit_rate(self) -> float:
-        """Of the answerable cases not answered, the share whose suggestions hold the right entry."""
+        """Of the answerable cases not answered, the share whose suggestions hold the right one."""
         missed = self.suggest_with + self.suggest_without + self.unanswered
         return self.suggest_with / missed if missed else 1.0
 
