@@ -10,6 +10,7 @@ from bot.texts import text
 from knowledge.entry import Entry
 from knowledge.language import Lang
 from knowledge.taxonomy import subcategory
+from knowledge.trouble import penalty_last
 from storage.enums import ItemStatus
 from storage.models import Item, ItemHistory
 

@@ -310,11 +310,9 @@ class Matcher:
         if not reports_trouble(normalise(text)):
             return outcome
         steps = self.first_steps(text)
-        answer = outcome.answer
-        if outcome.entry is not None and outcome.entry in steps:
-            steps = tuple(e for e in steps if e != outcome.entry)
-        elif answer is not None:
-            answer = penalty_last(answer)
+        if outcome.status == "answered" and outcome.entry in steps:
+            steps = tuple(e for e in steps if e != outcome.entry)  # the answer is the first steps
+        answer = penalty_last(outcome.answer) if outcome.answer is not None else None
         return replace(outcome, answer=answer, first_steps=steps[:_FIRST_STEPS])
 
     def judge(self, prepared: str, tuning: Tuning | None = None) -> Judged:
