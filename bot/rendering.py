@@ -46,7 +46,10 @@ def render_entry(entry: Entry, ui_lang: str, answer_lang: Lang | None = None) ->
 
 def render_first_steps(entries: Sequence[Entry], lang: Lang, ui_lang: str) -> str:
     """The emergency first steps shown before the answer to a question reporting trouble."""
-    steps = [f"• <b>{escape(e.title_for(lang))}</b>\n{escape(e.answer_for(lang))}" for e in entries]
+    steps = [
+        f"• <b>{escape(e.title_for(lang))}</b>\n{escape(penalty_last(e.answer_for(lang)))}"
+        for e in entries
+    ]
     return "\n\n".join([text(ui_lang, "help.urgent_header"), *steps])
 
 
