@@ -25,7 +25,9 @@ import jieba
 __all__ = ["STANDARD", "Segmenter", "full_dictionary", "standard_number"]
 
 # Standard numbers as written after normalisation: "gb 18597-2023", "hj 944-2018", "gb/t 16297".
-STANDARD = re.compile(r"\b(?:gbz|gb|hj|cj|db)(?:/t)?\s?\d{3,5}(?:\.\d{1,2})?(?:-\d{4})?\b")
+STANDARD = re.compile(
+    r"(?<![a-z0-9])(?:gbz|gb|hj|cj|db)(?:/t)?\s?\d{3,5}(?:\.\d{1,2})?(?:-\d{4})?(?![0-9])"
+)
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9./-]*")
 # Longest dictionary word worth keeping: longer ones are names of things the KB never mentions.
 _LONGEST = 8
