@@ -85,7 +85,7 @@ class Case:
             return False
         if self.entries and not self.must_contain:
             return True
-        lang: Lang = self.lang if self.lang in LANGS else "zh"  # type: ignore[assignment]
+        lang: Lang = self.lang if self.lang in LANGS else "zh"
         return _contains(self, entry.answer_for(lang))
 
 

@@ -23,7 +23,13 @@ from knowledge.retrieval import Bm25, words
 from knowledge.segmenter import Segmenter
 from knowledge.synonyms import SynonymTable
 
-__all__ = ["Index", "Phrasing"]
+__all__ = ["INDEX_ANSWERS", "PHRASING_REPEAT", "Index", "Phrasing"]
+
+# What an entry's BM25 document holds: its phrasings (this many times: the way people ask weighs
+# more than the answer's wording), keywords, and, with INDEX_ANSWERS, the answer texts and the
+# titles of the laws cited. Measured by cross-validation (knowledge/README.md).
+PHRASING_REPEAT = 1
+INDEX_ANSWERS = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +88,12 @@ class Index:
         """The BM25 side: a segmenter knowing the KB's terms, one document per entry."""
         texts: list[list[str]] = [[] for _ in kb.entries]
         for p in self.phrasings:
-            texts[p.entry].append(p.text)
+            texts[p.entry].extend([p.text] * PHRASING_REPEAT)
         for number, entry in enumerate(kb.entries):
             texts[number].extend(self.keywords[number])
-            texts[number].extend(self.prepare(answer) for answer in entry.answer.values())
-            texts[number].extend(self.prepare(c.title) for c in entry.basis)
+            if INDEX_ANSWERS:
+                texts[number].extend(self.prepare(answer) for answer in entry.answer.values())
+                texts[number].extend(self.prepare(c.title) for c in entry.basis)
         terms = set(self.synonyms.terms) | {k for kw in self.keywords for k in kw}
         self.segmenter = Segmenter(terms, (t for ts in texts for t in ts))
         self.bm25 = Bm25([[w for t in ts for w in self.words(t)] for ts in texts])

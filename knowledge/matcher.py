@@ -61,6 +61,7 @@ such a word looks like the meaningless bigrams that join two words, so it cannot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -91,6 +92,9 @@ STRONG_OVERLAP = 0.8
 _BETA2 = 0.5
 _TOP_PHRASINGS = 40
 _TOP_BM25 = 10
+# A word used by at most this many entries is specific (weak evidence; see Tuning).
+_SPECIFIC_DF = 3
+STANDARD_WORD = re.compile(r"^(?:gbz|gb|hj|cj|db)t?\d{3,5}")
 # Emergency first-steps entries shown before the answer to a question reporting trouble.
 _FIRST_STEPS = 2
 
@@ -109,6 +113,12 @@ class Tuning:
     answer_at: float
     suggest_at: float
     margin: float
+    # A question whose only sign of being about compliance is a word few entries use (喷漆房,
+    # stack) is answered only from this score up (above 100: never).
+    weak_answer_at: float = 101.0
+    # Margin over the runner-up when BM25 alone and the character scores alone would pick
+    # different entries: the two rankers disagree, so the question is likely to be ambiguous.
+    split_margin: float = 0.0
 
 
 # Chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on the training pool and
@@ -154,6 +164,20 @@ class Judged:
     found: tuple[Candidate, ...]
     evidence: bool
     asks_something: bool
+    weak_evidence: bool = False
+
+
+def _rankers_agree(found: list[Candidate], tuning: Tuning) -> bool:
+    """Whether BM25 alone and the character scores alone would both pick the fused choice."""
+    first = found[0].entry
+    by_bm25 = max(found, key=lambda c: c.bm25).entry
+    chars = max(
+        found,
+        key=lambda c: (
+            tuning.phrasing * c.phrasing + tuning.coverage * c.coverage + tuning.fuzz * c.fuzz
+        ),
+    ).entry
+    return by_bm25 == first == chars
 
 
 def _is_evidence(keyword: str, index: Index) -> bool:
@@ -320,11 +344,33 @@ class Matcher:
         found = self._candidates(prepared)
         if tuning is not None:
             found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
+        words = self.index.words(prepared)
         return Judged(
             prepared=prepared,
             found=tuple(found),
-            evidence=self._has_evidence(prepared),
+            evidence=self._has_evidence(prepared) or self._cites_standard(words),
             asks_something=self._asks_something(prepared) if found else False,
+            weak_evidence=self._has_specific_word(words),
+        )
+
+    def _cites_standard(self, words: list[str]) -> bool:
+        """A standard number the knowledge base cites (gb16297) shows a compliance question."""
+        bm25 = self.index.bm25
+        return bm25 is not None and any(
+            STANDARD_WORD.match(w) is not None and w in bm25.df for w in words
+        )
+
+    def _has_specific_word(self, words: list[str]) -> bool:
+        """A word of the knowledge base that few entries use: a weaker sign of a KB question."""
+        bm25 = self.index.bm25
+        if bm25 is None:
+            return False
+        everyday = self.index.synonyms.terms - self.index.synonyms.domain
+        return any(
+            0 < bm25.df.get(w, 0) <= _SPECIFIC_DF
+            and w not in everyday
+            and (len(w) >= 2 if not w.isascii() else len(w) >= 4 and w.isalpha())
+            for w in words
         )
 
     def decide(self, judged: Judged, lang: Lang, tuning: Tuning | None = None) -> Outcome:
@@ -341,12 +387,15 @@ class Matcher:
             return Outcome("unanswered", lang)
         first = found[0]
         evidence = first.phrasing >= STRONG_OVERLAP or judged.evidence
+        if not evidence and judged.weak_evidence and first.score >= tuning.weak_answer_at:
+            evidence = True
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
+        margin = tuning.margin if _rankers_agree(found, tuning) else tuning.split_margin
         if (
             evidence
             and first.score >= tuning.answer_at
-            and first.score - runner_up >= tuning.margin
+            and first.score - runner_up >= margin
             and judged.asks_something
             and missing_answer_type(judged.prepared, self._answers[first.entry]) is None
         ):

@@ -68,6 +68,11 @@ class Bm25:
             ]
         )
         self.rarest = float(self.best.max()) if len(self.best) else 1.0
+        # In how many entries each word occurs: the guard's notion of a specific word.
+        self.df: dict[str, int] = {}
+        for document in self.documents:
+            for word in set(document):
+                self.df[word] = self.df.get(word, 0) + 1
 
     def add(self, document: int, extra: Sequence[str]) -> None:
         """Append words to one entry's document (a curated phrasing) and rebuild."""

@@ -21,7 +21,8 @@ _PHRASES = (
     r"你好|您好|大家好|哈喽|嗨|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早",
     r"谢谢|多谢|感谢|谢了|辛苦了|辛苦|麻烦了|好的|好|收到|明白了|知道了|懂了|了解|ok|嗯+|再见|拜拜",
     r"你是谁|你叫什么名字|你叫什么|你是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服)"
-    r"(?:还是(?:机器人|真人|人工|人))?",
+    r"(?:还是(?:机器人|真人|人工智能|人工|人|ai|bot))?",
+    r"好厉害|厉害|真棒|很棒|太棒了|棒|赞|太好了|不错|挺好",
     r"你(?:能|会|可以)(?:做|干|帮我做|帮我干|帮)?(?:什么|啥|些什么|哪些)(?:事)?",
     r"你有什么用|怎么用你|这是什么|这个机器人是干什么的|机器人|小助手|助手|老师|您|你",
     # English.
@@ -32,6 +33,7 @@ _PHRASES = (
     r"\bso much\b|\bvery much\b|\ba lot\b|\bthere\b|\bbot\b|\bmate\b|\bagain\b|\byou\b",
 )
 _SMALLTALK = re.compile("|".join(_PHRASES))
+_WORDS = re.compile(r"[^\W_]")
 _LEFTOVER = re.compile(r"[\W_]+|[吗呢啊呀吧嘛哈啦哦喔噢]")
 
 
@@ -42,6 +44,8 @@ def is_smalltalk(text: str) -> bool:
     (True, True, False)
     """
     folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
+    if folded and not _WORDS.search(folded):
+        return True  # only emoji or punctuation: 👍, 🙏, "?"
     if not folded or not _SMALLTALK.search(folded):
         return False
     return not _LEFTOVER.sub("", _SMALLTALK.sub("", folded))

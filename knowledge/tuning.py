@@ -44,9 +44,10 @@ WRONG_COST = 4.0
 SUGGEST_VALUE = 0.3
 SEED = 11
 
-_ANSWER_AT = tuple(np.arange(15.0, 52.5, 2.5))
-_MARGIN = (0.0, 1.0, 2.0, 3.0, 5.0, 8.0)
-_SUGGEST_AT = (10.0, 15.0, 20.0)
+_ANSWER_AT = tuple(np.arange(15.0, 50.0, 5.0))
+_MARGIN = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)
+_WEAK_AT = (40.0, 55.0, 101.0)
+_SUGGEST_AT = (10.0, 15.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Prepared:
     strong: npt.NDArray[np.bool_]  # candidate's best phrasing is a near-verbatim match
     evidence: bool
     asks: bool
+    weak: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,8 @@ class Counts:
             f"wrong {self.wrong} ({self.wrong / a:.1%})  "
             f"suggest-with {self.suggest_with}/{missed}  "
             f"OOS answered {self.oos_answered}/{self.out_of_scope}  "
-            f"small talk {self.smalltalk_handled}/{self.smalltalk}"
+            f"small talk {self.smalltalk_handled}/{self.smalltalk}  "
+            f"utility {self.utility:.1f}"
         )
 
 
@@ -137,7 +140,15 @@ def prepare_cases(matcher: Matcher, cases: Iterable[Case]) -> list[Prepared]:
         strong = np.array([c.phrasing >= STRONG_OVERLAP for c in found], dtype=bool)
         prepared.append(
             Prepared(
-                case, fixed, parts, right, typed, strong, judged.evidence, judged.asks_something
+                case=case,
+                fixed=fixed,
+                parts=parts,
+                right=right,
+                typed=typed,
+                strong=strong,
+                evidence=judged.evidence,
+                asks=judged.asks_something,
+                weak=judged.weak_evidence,
             )
         )
     return prepared
@@ -151,9 +162,11 @@ class _Ranked:
     fixed: npt.NDArray[np.str_]
     top: npt.NDArray[np.float64]
     gap: npt.NDArray[np.float64]
+    agree: npt.NDArray[np.bool_]
     top_right: npt.NDArray[np.bool_]
     top_typed: npt.NDArray[np.bool_]
     evidence: npt.NDArray[np.bool_]
+    weak: npt.NDArray[np.bool_]
     asks: npt.NDArray[np.bool_]
     right_in_top: npt.NDArray[np.float64]  # best score of a right entry among the top 3, or -1
 
@@ -162,6 +175,7 @@ def _rank(data: Sequence[Prepared], weights: npt.NDArray[np.float64]) -> _Ranked
     size = len(data)
     top = np.full(size, -1.0)
     gap = np.zeros(size)
+    agree = np.zeros(size, dtype=bool)
     top_right = np.zeros(size, dtype=bool)
     top_typed = np.zeros(size, dtype=bool)
     evidence = np.zeros(size, dtype=bool)
@@ -174,6 +188,8 @@ def _rank(data: Sequence[Prepared], weights: npt.NDArray[np.float64]) -> _Ranked
         first = order[0]
         top[n] = scores[first]
         gap[n] = scores[first] - (scores[order[1]] if len(order) > 1 else 0.0)
+        chars = int(np.argmax(p.parts[:, :3] @ weights[:3]))
+        agree[n] = first == chars == int(np.argmax(p.parts[:, 3]))
         top_right[n] = p.right[first]
         top_typed[n] = p.typed[first]
         evidence[n] = p.evidence or p.strong[first]
@@ -186,18 +202,26 @@ def _rank(data: Sequence[Prepared], weights: npt.NDArray[np.float64]) -> _Ranked
         fixed=np.array([p.fixed for p in data]),
         top=top,
         gap=gap,
+        agree=agree,
         top_right=top_right,
         top_typed=top_typed,
         evidence=evidence,
+        weak=np.array([p.weak for p in data], dtype=bool),
         asks=np.array([p.asks for p in data], dtype=bool),
         right_in_top=right_in_top,
     )
 
 
-def _counts(r: _Ranked, answer_at: float, margin: float, suggest_at: float) -> Counts:
+def _counts(
+    r: _Ranked, answer_at: float, margin: float, suggest_at: float, weak_at: float, split: float
+) -> Counts:
     scored = r.fixed == ""
-    answered = scored & r.evidence & (r.top >= answer_at) & (r.gap >= margin) & r.asks & r.top_typed
-    floor = np.where(r.evidence, suggest_at, answer_at)
+    evidence = r.evidence | (r.weak & (r.top >= weak_at))
+    gap_needed = np.where(r.agree, margin, split)
+    answered = (
+        scored & evidence & (r.top >= answer_at) & (r.gap >= gap_needed) & r.asks & r.top_typed
+    )
+    floor = np.where(evidence, suggest_at, answer_at)
     suggested = scored & ~answered & (r.top >= floor)
     answerable = r.expect == "answer"
     oos = r.expect == "none"
@@ -217,7 +241,15 @@ def _counts(r: _Ranked, answer_at: float, margin: float, suggest_at: float) -> C
 def counts(data: Sequence[Prepared], tuning: Tuning) -> Counts:
     """Verdict counts of one setting on prepared questions."""
     weights = np.array([tuning.phrasing, tuning.coverage, tuning.fuzz, tuning.bm25])
-    return _counts(_rank(data, weights), tuning.answer_at, tuning.margin, tuning.suggest_at)
+    ranked = _rank(data, weights)
+    return _counts(
+        ranked,
+        tuning.answer_at,
+        tuning.margin,
+        tuning.suggest_at,
+        tuning.weak_answer_at,
+        tuning.split_margin,
+    )
 
 
 def _weight_grid(family: str, step: int = 8) -> list[tuple[float, float, float, float]]:
@@ -242,12 +274,14 @@ def search(data: Sequence[Prepared], family: str) -> tuple[Tuning, Counts]:
     best: tuple[Tuning, Counts] | None = None
     for weights in _weight_grid(family):
         ranked = _rank(data, np.array(weights))
-        for answer_at, margin, suggest_at in itertools.product(_ANSWER_AT, _MARGIN, _SUGGEST_AT):
-            if suggest_at > answer_at:
+        for answer_at, margin, split, suggest_at, weak_at in itertools.product(
+            _ANSWER_AT, _MARGIN, _MARGIN, _SUGGEST_AT, _WEAK_AT
+        ):
+            if suggest_at > answer_at or weak_at < answer_at or split < margin:
                 continue
-            found = _counts(ranked, float(answer_at), margin, suggest_at)
+            found = _counts(ranked, float(answer_at), margin, suggest_at, weak_at, split)
             if best is None or found.utility > best[1].utility:
-                tuning = Tuning(*weights, float(answer_at), suggest_at, margin)
+                tuning = Tuning(*weights, float(answer_at), suggest_at, margin, weak_at, split)
                 best = (tuning, found)
     assert best is not None
     return best
@@ -284,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for family in ("chars", "bm25", "fused"):
         print(f"  {family:6} CV: {cross_validate(data, family, args.folds).line()}")
     print(f"  current default on all: {counts(data, DEFAULT_TUNING).line()}")
-    for family in ("chars", "fused"):
+    for family in ("chars", "bm25", "fused"):
         tuning, found = search(data, family)
         print(f"chosen ({family}) on all training data: {tuning}\n  {found.line()}")
 
