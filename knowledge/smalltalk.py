@@ -44,8 +44,9 @@ def is_smalltalk(text: str) -> bool:
     (True, True, False)
     """
     folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
-    if folded and not _WORDS.search(folded):
-        return True  # only emoji or punctuation: 👍, 🙏, "?"
+    if not _WORDS.search(folded):
+        # Only emoji (👍, 🙏) is a reaction; only punctuation ("？？？") is not even that.
+        return any(unicodedata.category(char) == "So" for char in folded)
     if not folded or not _SMALLTALK.search(folded):
         return False
     return not _LEFTOVER.sub("", _SMALLTALK.sub("", folded))

@@ -44,8 +44,8 @@ WRONG_COST = 4.0
 SUGGEST_VALUE = 0.3
 SEED = 11
 
-_ANSWER_AT = tuple(np.arange(15.0, 50.0, 5.0))
-_MARGIN = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)
+_ANSWER_AT = (15.0, 25.0, 35.0, 45.0)
+_MARGIN = (0.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
 _WEAK_AT = (40.0, 55.0, 101.0)
 _SUGGEST_AT = (10.0, 15.0)
 
@@ -252,7 +252,7 @@ def counts(data: Sequence[Prepared], tuning: Tuning) -> Counts:
     )
 
 
-def _weight_grid(family: str, step: int = 8) -> list[tuple[float, float, float, float]]:
+def _weight_grid(family: str, step: int = 4) -> list[tuple[float, float, float, float]]:
     if family == "bm25":
         return [(0.0, 0.0, 0.0, 1.0)]
     grid = []
