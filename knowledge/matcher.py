@@ -124,13 +124,15 @@ class Tuning:
 # Chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on the training pool and
 # shared/eval/dev.yaml); the figures are in knowledge/README.md.
 DEFAULT_TUNING = Tuning(
-    phrasing=0.375,
-    coverage=0.5,
-    fuzz=0.125,
-    bm25=0.0,
+    phrasing=0.25,
+    coverage=0.0,
+    fuzz=0.25,
+    bm25=0.5,
     answer_at=25.0,
-    suggest_at=15.0,
-    margin=1.25,
+    suggest_at=10.0,
+    margin=8.0,
+    weak_answer_at=55.0,
+    split_margin=8.0,
 )
 
 
@@ -386,9 +388,8 @@ class Matcher:
         if not found:
             return Outcome("unanswered", lang)
         first = found[0]
-        evidence = first.phrasing >= STRONG_OVERLAP or judged.evidence
-        if not evidence and judged.weak_evidence and first.score >= tuning.weak_answer_at:
-            evidence = True
+        strong = first.phrasing >= STRONG_OVERLAP or judged.evidence
+        evidence = strong or (judged.weak_evidence and first.score >= tuning.weak_answer_at)
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
         margin = tuning.margin if _rankers_agree(found, tuning) else tuning.split_margin
@@ -408,8 +409,14 @@ class Matcher:
                 citation=entry.citation_for(lang),
             )
         # Without domain evidence (a typo in the only domain word: 应急预按) offer choices only for
-        # a match as strong as an answer would need.
-        floor = tuning.suggest_at if evidence else tuning.answer_at
+        # a match as strong as an answer would need; with none at all, as strong as an answer on
+        # weak evidence would need ("tell me a joke" gets no compliance suggestions).
+        if evidence:
+            floor = tuning.suggest_at
+        elif judged.weak_evidence:
+            floor = tuning.answer_at
+        else:
+            floor = max(tuning.answer_at, tuning.weak_answer_at)
         if first.score >= floor:
             suggestions = tuple(
                 Suggestion(

@@ -27,7 +27,11 @@ _TROUBLE = re.compile(
     )
 )
 # Sentences about sanctions: fines, detention, daily penalties.
-_PENALTY = re.compile(r"罚|拘留|责令停产|停业|关闭|penalt|fine[sd]?\b|detention|detain", re.I)
+_PENALTY = re.compile(
+    r"罚|拘留|停产整治|责令停产|限制生产|停业|关闭|吊销"
+    r"|penalt|\bfine[sd]?\b|detention|detain|\bclos(?:e|ed|ure)\b|revok|suspend",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"(?<=[。；;])|(?<=\. )|\n")
 
 

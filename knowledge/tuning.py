@@ -44,10 +44,11 @@ WRONG_COST = 4.0
 SUGGEST_VALUE = 0.3
 SEED = 11
 
-_ANSWER_AT = (15.0, 25.0, 35.0, 45.0)
-_MARGIN = (0.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
-_WEAK_AT = (40.0, 55.0, 101.0)
-_SUGGEST_AT = (10.0, 15.0)
+# Searched strictest first, so that of settings with equal utility the one that guesses least wins.
+_ANSWER_AT = (45.0, 35.0, 25.0, 15.0)
+_MARGIN = (12.0, 8.0, 6.0, 4.0, 3.0, 2.0, 0.0)
+_WEAK_AT = (101.0, 55.0, 40.0)
+_SUGGEST_AT = (15.0, 10.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,7 @@ def _counts(
     answered = (
         scored & evidence & (r.top >= answer_at) & (r.gap >= gap_needed) & r.asks & r.top_typed
     )
-    floor = np.where(evidence, suggest_at, answer_at)
+    floor = np.where(evidence, suggest_at, np.where(r.weak, answer_at, max(answer_at, weak_at)))
     suggested = scored & ~answered & (r.top >= floor)
     answerable = r.expect == "answer"
     oos = r.expect == "none"
@@ -270,7 +271,7 @@ def _weight_grid(family: str, step: int = 4) -> list[tuple[float, float, float, 
 
 
 def search(data: Sequence[Prepared], family: str) -> tuple[Tuning, Counts]:
-    """The setting of one family with the best utility on ``data`` (ties: the first found)."""
+    """The setting of one family with the best utility on ``data`` (ties: the strictest)."""
     best: tuple[Tuning, Counts] | None = None
     for weights in _weight_grid(family):
         ranked = _rank(data, np.array(weights))

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from knowledge import KnowledgeBase, Matcher, load_knowledge_base
+from knowledge.trouble import penalty_last
 
-SANCTION = re.compile("罚|停业|关闭|拘留")
+SANCTION = re.compile("罚|停业|关闭|拘留|penalt|fine|clos", re.IGNORECASE)
 BROKEN_PLANT = "我们厂污水处理设备坏了，出水超标了怎么办"
 
 
@@ -17,13 +18,26 @@ def real() -> Matcher:
     return Matcher(load_knowledge_base())
 
 
-def test_a_broken_plant_gets_the_exceedance_steps_first_and_the_fine_last(real: Matcher) -> None:
+def test_a_broken_plant_gets_the_exceedance_steps_first(real: Matcher) -> None:
     outcome = real.ask(BROKEN_PLANT)
     assert outcome.first_steps, "a question reporting trouble must come with first steps"
     assert outcome.first_steps[0].id == "emergency_plan-first-steps-exceedance"
-    assert outcome.answer is not None
-    lines = outcome.answer.split("\n")
-    assert "立即" in lines[0] and not SANCTION.search(lines[0]), "duty first"
+    if outcome.answer is not None:
+        _assert_duty_before_penalty(outcome.answer)
+
+
+def test_an_answer_to_trouble_puts_the_penalty_last(real: Matcher) -> None:
+    """The exceedance-penalty entry leads with the fine; told to someone in trouble, it ends
+    with it."""
+    entry = real.kb.get("wastewater-exceed-standard-penalty")
+    assert SANCTION.search(entry.answer["zh"].split("\n")[0]), "the entry leads with the fine"
+    _assert_duty_before_penalty(penalty_last(entry.answer["zh"]))
+    _assert_duty_before_penalty(penalty_last(entry.answer["en"]))
+
+
+def _assert_duty_before_penalty(answer: str) -> None:
+    lines = answer.split("\n")
+    assert not SANCTION.search(lines[0]), "duty first"
     fined = [n for n, line in enumerate(lines) if SANCTION.search(line)]
     duties = [n for n, line in enumerate(lines) if not SANCTION.search(line)]
     assert fined and max(duties) < min(fined), "penalties come after every duty"
