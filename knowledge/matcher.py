@@ -1,62 +1,35 @@
 """Matching a manager's question to a knowledge-base entry.
 
-Pipeline: normalise (OpenCC t2s, NFKC, case, punctuation, fillers) → correct homophone typos of
-domain terms (``homophones.py``: 排污正 → 排污证) → expand synonyms → features
-(Chinese character bigrams, English word stems, standard numbers) → candidates from the inverted
-index → score → decide.
+Pipeline: small talk? (``smalltalk.py``) → normalise (OpenCC t2s, NFKC, case, punctuation,
+fillers) → correct homophone typos of domain terms (``homophones.py``: 排污正 → 排污证) → expand
+synonyms → refuse injection and evasion (``scope.py``) → score candidates with two rankers →
+decide → for a question reporting trouble, attach the first steps (``trouble.py``).
 
-Score (0–100) of an entry: a weighted sum, weights measured on the development set
-(``shared/eval/dev.yaml``; ``benchmarks/matcher_bench.py`` and ``kb eval`` print the figures):
-  * 0.375 × phrasing match: IDF-weighted overlap between the question and the entry's best
-    phrasing, as an F-measure (β² = 0.5) of "how much of the question is explained" and "how much
-    of the phrasing is asked";
-  * 0.5 × entry coverage: the share of the question's IDF weight that the entry as a whole (all
-    phrasings and keywords) explains, so a question can combine words from two phrasings;
-  * 0.125 × rapidfuzz ``ratio`` of the question and the best phrasing (character level).
-Measured and dropped: a keyword-hit score (no gain once keywords feed the entry coverage), IDF
-powers above 1, PMI down-weighting of cross-word bigrams (gain within noise) and jieba (dictionary
-load ~1 s). Pinyin is used only as a typo corrector, from a shipped table (pypinyin's import costs
-0.5 s, over the load budget). Measured on dev plus the even half of our broad held-out set
-(``tests/knowledge/fixtures/held_out_broad.yaml``) and dropped: refusing to answer when a domain
-term of the question is missing from the best entry (dev 51 → 47–49 of 54, held-out unchanged);
-spaces around expanded terms so bigrams never straddle them (held-out +2, dev −2); halving the
-weight of bigrams that contain a glue character (要, 在, 能 …) (held-out +1, dev −1).
+Score (0–100) of an entry: ``100 × Σ weight × part`` (``Tuning``), the parts being
+  * phrasing: IDF-weighted character-bigram overlap with the entry's best phrasing, as an
+    F-measure (β² = 0.5);
+  * coverage: the share of the question's bigram weight the entry as a whole explains;
+  * fuzz: rapidfuzz ``ratio`` of the question and the best phrasing;
+  * bm25: BM25 (``bm25s``) over jieba words with the knowledge base's own user dictionary, one
+    document per entry (phrasings, keywords, answers, cited titles), normalised by the best the
+    question could score (``retrieval.py``).
+Candidates: the entries of the 40 best phrasings plus the 10 best BM25 entries.
 
-Decision:
-  * refused requests (prompt injection, evading supervision: ``scope.py``) are ``unanswered``;
-  * a question without domain evidence (a domain term from the synonym table, a specific entry
-    keyword, or a near-verbatim match of a phrasing: ``STRONG_OVERLAP``) is never answered; it
-    gets suggestions only when its score reaches ``ANSWER_AT``;
-  * ``answered`` when the best score reaches ``ANSWER_AT``, beats the runner-up entry by
-    ``MARGIN``, and the question asks more than a bare topic (危废 alone gets suggestions);
-  * ``suggest`` (up to three entries scoring ``SUGGEST_AT`` or more) when the best score reaches
-    ``SUGGEST_AT``; otherwise ``unanswered``.
+Decision (thresholds in ``Tuning``):
+  * refused requests are ``unanswered``; small talk is ``smalltalk``;
+  * ``answered`` needs domain evidence (a domain term, a specific entry keyword, a standard
+    number the KB cites, or a near-verbatim phrasing; a word that at most three entries use counts
+    from ``weak_answer_at``), a score of ``answer_at``, a lead over the runner-up of ``margin``
+    when BM25 alone and the character scores alone pick the same entry and ``split_margin`` when
+    they disagree, a question that says more than a bare topic, and an answer that states the
+    kind of fact asked (``answer_type.py``);
+  * otherwise ``suggest`` (up to three entries at ``suggest_at`` or more; without evidence only
+    at answer strength), else ``unanswered``.
 
-Calibration (dev set, 54 answerable + 6 out of scope; plus our own 16 out-of-scope questions in
-``tests/knowledge/fixtures/held_out.yaml``): correct top-1 entries scored 28–93; out-of-scope
-questions that are not refused scored at most 24.5, and none of them had domain evidence.
-``ANSWER_AT = 25`` sits in that gap, and the evidence rule is a second, independent guard. Ties
-within ``MARGIN = 1.25`` points (one case in 54) are offered as choices rather than guessed.
-``SUGGEST_AT = 15`` keeps weak but on-topic matches (typos in the only domain word) as choices.
-Thresholds are global, never per question or per topic.
-
-Broad held-out set (194 questions of our own: 152 answerable over all 14 sub-categories and the
-programme, 26 out of scope, 16 in-domain questions the KB does not answer), before → after
-homophone correction and the English synonyms (same KB): even half 65 → 68 of 76, odd half (never
-used for tuning) 67 → 69 of 76; out of scope answered 0 of 26 throughout; uncovered in-domain
-questions answered 5 of 16 both before and after — the weakest spot: generic bigrams (多长时间,
-一次) carry a question whose one specific term (活性炭) no entry is about.
-
-In-domain questions the KB does not cover (``tests/knowledge/fixtures/held_out_uncovered.yaml``:
-42 such questions of our own plus 22 answerable; even ids for development, odd ids held out),
-before → after the answer-type check (171 entries): uncovered answered — broad even 3 → 1 of 8,
-broad odd 4 → 4 of 8, new set even 8 → 4 of 21, new set odd 3 → 3 of 21; answerable unchanged
-(dev 54/54, broad 70/76 and 72/76, new set 10/11 and 9/11). Measured and dropped: requiring every
-domain term of the question (活性炭, 废水) to appear in the entry's phrasings, keywords or answer
-text (new set even −2 answered, but dev 54 → 49: 验收监测, 培训 are asked about by entries that
-never name them). What still gets through: questions whose asked-about object is a word the KB
-never uses (黄牌 → 恢复, pH计 校准, 邻居投诉) next to an entry's words; with character bigrams
-such a word looks like the meaningless bigrams that join two words, so it cannot be weighed alone.
+Weights and thresholds are chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on
+``knowledge/eval/pool/train.yaml`` + ``shared/eval/dev.yaml``; never on the held-out half);
+cross-validated figures, and why BM25 joins rather than replaces the character scores, are in
+``knowledge/README.md``.
 """
 
 from __future__ import annotations
@@ -129,7 +102,7 @@ DEFAULT_TUNING = Tuning(
     fuzz=0.25,
     bm25=0.5,
     answer_at=25.0,
-    suggest_at=10.0,
+    suggest_at=15.0,
     margin=8.0,
     weak_answer_at=55.0,
     split_margin=8.0,
