@@ -70,6 +70,7 @@ _SPECIFIC_DF = 3
 STANDARD_WORD = re.compile(r"^(?:gbz|gb|hj|cj|db)t?\d{3,5}")
 # Emergency first-steps entries shown before the answer to a question reporting trouble.
 _FIRST_STEPS = 2
+_SECOND_STEPS = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,11 +309,19 @@ class Matcher:
         outcome = self.decide(self.judge(prepared), lang)
         if not reports_trouble(normalise(text)):
             return outcome
-        steps = self.first_steps(text)
-        if outcome.status == "answered" and outcome.entry in steps:
-            steps = tuple(e for e in steps if e != outcome.entry)  # the answer is the first steps
+        ranked = self._ranked_first_steps(text)
+        best = ranked[0][1] if ranked else 0.0
+        # The most relevant steps, and a second set only when it is nearly as relevant (a fire
+        # with a chemical spill); the answer itself when it is a first-steps entry.
+        steps = tuple(
+            entry
+            for n, (entry, score) in enumerate(ranked)
+            if n == 0 or (n < _FIRST_STEPS and score >= _SECOND_STEPS * best > 0)
+        )
+        if outcome.status == "answered":
+            steps = tuple(e for e in steps if e != outcome.entry)
         answer = penalty_last(outcome.answer) if outcome.answer is not None else None
-        return replace(outcome, answer=answer, first_steps=steps[:_FIRST_STEPS])
+        return replace(outcome, answer=answer, first_steps=steps)
 
     def judge(self, prepared: str, tuning: Tuning | None = None) -> Judged:
         """Everything the decision needs about one prepared question (see :meth:`decide`)."""
@@ -411,12 +420,11 @@ class Matcher:
         Relevance is the entry's score for the message; entries that share nothing with it keep
         their file order after the others.
         """
+        return tuple(entry for entry, _ in self._ranked_first_steps(text))
+
+    def _ranked_first_steps(self, text: str) -> list[tuple[Entry, float]]:
         emergency = self.kb.tagged("emergency")
         scores = {c.entry: c.score for c in self._candidates(self.index.prepare(text))}
-        order = {entry.id: n for n, entry in enumerate(emergency)}
-        return tuple(
-            sorted(
-                emergency,
-                key=lambda e: (-scores.get(self._entry_number[e.id], 0.0), order[e.id]),
-            )
-        )
+        ranked = [(e, scores.get(self._entry_number[e.id], 0.0)) for e in emergency]
+        # sorted() is stable: entries sharing nothing with the message keep their file order.
+        return sorted(ranked, key=lambda pair: -pair[1])

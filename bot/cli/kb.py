@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.texts import text
 from knowledge import KnowledgeBaseError, Matcher, Outcome, lint, load_knowledge_base
 from knowledge.evaluation import Report, evaluate, load_cases
+from knowledge.trouble import penalty_last
 
 kb_app = typer.Typer(help="Check and evaluate the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
@@ -62,7 +63,8 @@ def ask(
     if outcome.status == "smalltalk":
         typer.echo(text(outcome.lang, "answer.smalltalk"))
     for step in outcome.first_steps:  # a question reporting trouble: what to do now, first
-        typer.echo(f"! {step.title_for(outcome.lang)}\n{step.answer_for(outcome.lang)}\n")
+        steps = penalty_last(step.answer_for(outcome.lang))
+        typer.echo(f"! {step.title_for(outcome.lang)}\n{steps}\n")
     if outcome.status == "answered" and outcome.entry is not None:
         typer.echo(f"{outcome.entry.id}\n\n{outcome.answer}\n\n{outcome.citation}")
     for number, suggestion in enumerate(outcome.suggestions, 1):
