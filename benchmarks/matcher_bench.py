@@ -160,7 +160,7 @@ class Row:
         correct, wrong = self.count("correct"), self.count("wrong")
         oos, oos_n = self.count("oos_answered"), self.total("none")
         return (
-            f"{self.name:34} {correct:>4}/{answerable:<4}{correct / answerable:>6.1%}"
+            f"{self.name:42} {correct:>4}/{answerable:<4}{correct / answerable:>6.1%}"
             f" {wrong:>4} {wrong / answerable:>6.1%} {self.count('suggest_with'):>5}/{missed:<4}"
             f" {oos:>4}/{oos_n:<3}{oos / (oos_n or 1):>6.1%}"
             f" {self.count('smalltalk_handled'):>4}/{self.total('smalltalk')}"
@@ -267,7 +267,7 @@ def main() -> None:
     print(f"knowledge base: {len(kb.entries)} entries, {phrasing_count} phrasings")
     print(f"evaluation set: {args.eval_set} ({len(cases)} questions); "
           f"baselines' cut-offs chosen on: {', '.join(str(p) for p in args.train)}")  # fmt: skip
-    print(f"{'':34} {'correct':>15} {'wrong':>11} {'sugg+right':>10} {'OOS answered':>14}"
+    print(f"{'':42} {'correct':>15} {'wrong':>11} {'sugg+right':>10} {'OOS answered':>14}"
           f" {'small talk':>10}")  # fmt: skip
     for row in rows:
         print(row.line())
