@@ -54,6 +54,7 @@ class Bm25:
         self._build()
 
     def _build(self) -> None:
+        self._stale = False
         # bm25s wants at least one token per document; an empty entry gets a token nobody asks.
         corpus = [d or ["\x00"] for d in self.documents]
         self.engine = bm25s.BM25(k1=K1, b=B, method="lucene")
@@ -69,18 +70,31 @@ class Bm25:
         )
         self.rarest = float(self.best.max()) if len(self.best) else 1.0
         # In how many entries each word occurs: the guard's notion of a specific word.
-        self.df: dict[str, int] = {}
+        self._df: dict[str, int] = {}
         for document in self.documents:
             for word in set(document):
-                self.df[word] = self.df.get(word, 0) + 1
+                self._df[word] = self._df.get(word, 0) + 1
+
+    @property
+    def df(self) -> dict[str, int]:
+        """In how many entry documents each word occurs."""
+        if self._stale:
+            self._build()
+        return self._df
 
     def add(self, document: int, extra: Sequence[str]) -> None:
-        """Append words to one entry's document (a curated phrasing) and rebuild."""
+        """Append words to one entry's document (a curated phrasing); used from the next query.
+
+        The index is rebuilt lazily, once for any number of additions (start-up loads every
+        curated phrasing in a row).
+        """
         self.documents[document].extend(extra)
-        self._build()
+        self._stale = True
 
     def scores(self, query: Sequence[str]) -> npt.NDArray[np.float64]:
         """Normalised BM25 score (0–1) of every document for the query's words."""
+        if self._stale:
+            self._build()
         vocabulary: dict[str, int] = self.engine.vocab_dict
         unique = list(dict.fromkeys(query))
         known = [vocabulary[w] for w in unique if w in vocabulary]
