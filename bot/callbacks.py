@@ -20,6 +20,7 @@ __all__ = [
     "FEEDBACK",
     "FORWARD_QUESTION",
     "HELP_ACK",
+    "HELP_START",
     "HELP_VISIT",
     "ITEM_ADD",
     "ITEM_ADD_SUBCATEGORY",
@@ -132,6 +133,7 @@ ITEM_ADD = CallbackFormat("ia", ("int",))  # enterprise id
 # Help requests; HELP_VISIT is the hook the visit-booking feature takes over.
 HELP_ACK = CallbackFormat("ha", ("int",))
 HELP_VISIT = CallbackFormat("hv", ("int",))
+HELP_START = CallbackFormat("hs")  # opens /helpme from an answer to a question reporting trouble
 # Preferences
 LANGUAGE = CallbackFormat("lg", ("word",))
 SETTING_TOGGLE = CallbackFormat("st", ("word",))
@@ -158,6 +160,7 @@ ALL_FORMATS: tuple[CallbackFormat, ...] = (
     ITEM_ADD,
     HELP_ACK,
     HELP_VISIT,
+    HELP_START,
     LANGUAGE,
     SETTING_TOGGLE,
     NOOP,

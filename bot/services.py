@@ -77,7 +77,9 @@ class Services:
         if self.knowledge is None:
             self.knowledge = load_knowledge_base(self.settings.knowledge_dir)
         if self.matcher is None:
-            self.matcher = Matcher(self.knowledge)
+            # With HANDINHAND_KNOWLEDGE_CACHE_DIR the compiled index (BM25, jieba's trimmed
+            # dictionary) is loaded instead of rebuilt: ~90 ms instead of ~600 ms.
+            self.matcher = Matcher(self.knowledge, cache_dir=self.settings.knowledge_cache_dir)
         log.info("services open: %d knowledge-base entries", len(self.knowledge))
 
     async def close(self) -> None:

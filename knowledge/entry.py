@@ -108,12 +108,18 @@ class Entry:
     basis: tuple[Citation, ...]
     reviewed: date
     tags: tuple[str, ...] = ()
+    # Shown after the answer but not matched on: the Ecological Environment Code note
+    # (knowledge.codification), keyed like ``answer``.
+    notes: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def answer_for(self, lang: Lang) -> str:
-        """The answer in the asker's language (traditional characters converted from ``zh``)."""
-        if lang == "zh-hant":
-            return to_traditional(self.answer["zh"])
-        return self.answer[lang]
+        """The answer in the asker's language (traditional characters converted from ``zh``),
+        followed by the entry's notes."""
+        key = "zh" if lang == "zh-hant" else lang
+        text = self.answer[key]
+        if note := self.notes.get(key):
+            text = f"{text}\n{note}"
+        return to_traditional(text) if lang == "zh-hant" else text
 
     def citation_for(self, lang: Lang) -> str:
         """The legal basis as one line, citations separated by "；" (Chinese) or "; " (English)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["features"]
+__all__ = ["CHINESE_FUNCTION_WORDS", "STOPWORDS", "features", "stem"]
 
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9./-]*")
 # "gb/t16297-1996" is also "gb", "16297" and "1996": askers quote standards with or without year.
@@ -23,7 +23,7 @@ _STOPWORD_TEXT = (
     "through ever even much more most other such own same both each very too let tell know "
     "want like please okay ok hi hello thanks one"
 )
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # Chinese question and function words. Left in place they glue onto their neighbours and make
 # rare, meaningless bigrams (37822是什么时候开始 → 候开, 始实) that outweigh the real terms. "When"
@@ -34,6 +34,7 @@ _FUNCTION_WORDS = (
     "会不会", "算不算", "还是", "什么", "啥", "哪些", "哪个", "哪种", "哪几", "哪一", "哪",
     "怎么样", "怎么", "咋", "如何", "怎样", "这块", "这个", "那个", "的", "了", "吗",
 )  # fmt: skip
+CHINESE_FUNCTION_WORDS = frozenset((*_WHEN, *_FUNCTION_WORDS))
 _FUNCTION = re.compile(
     "|".join(re.escape(w) for w in sorted((*_WHEN, *_FUNCTION_WORDS), key=len, reverse=True))
 )
@@ -43,7 +44,8 @@ def _split_function_words(text: str) -> str:
     return _FUNCTION.sub(lambda m: " qwhen " if m.group(0) in _WHEN else " ", text)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """Strip plural and tense endings: "permits" → "permit", "stored" → "stor"."""
     # Plural and tense endings only: enough to meet "permits"/"permit", "stored"/"store".
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -69,9 +71,9 @@ def features(text: str) -> set[str]:
                 found.update(run[i : i + 2] for i in range(len(run) - 1))
         elif run == "when":
             found.add("qwhen")
-        elif run not in _STOPWORDS:
-            found.add(_stem(run))
+        elif run not in STOPWORDS:
+            found.add(stem(run))
             parts = _PARTS.findall(run)
             if len(parts) > 1:
-                found.update(_stem(p) for p in parts if len(p) > 1 and p not in _STOPWORDS)
+                found.update(stem(p) for p in parts if len(p) > 1 and p not in STOPWORDS)
     return found

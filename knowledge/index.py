@@ -19,9 +19,17 @@ from knowledge.base import KnowledgeBase
 from knowledge.features import features
 from knowledge.homophones import HomophoneFixer
 from knowledge.normaliser import normalise
+from knowledge.retrieval import Bm25, words
+from knowledge.segmenter import Segmenter
 from knowledge.synonyms import SynonymTable
 
-__all__ = ["Index", "Phrasing"]
+__all__ = ["INDEX_ANSWERS", "PHRASING_REPEAT", "Index", "Phrasing"]
+
+# What an entry's BM25 document holds: its phrasings (this many times: the way people ask weighs
+# more than the answer's wording), keywords, and, with INDEX_ANSWERS, the answer texts and the
+# titles of the laws cited. Measured by cross-validation (knowledge/README.md).
+PHRASING_REPEAT = 1
+INDEX_ANSWERS = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,8 @@ class Index:
     )
     vocabulary: frozenset[str] = frozenset()
     homophones: HomophoneFixer | None = None
+    segmenter: Segmenter | None = None
+    bm25: Bm25 | None = None
     _pending: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -71,7 +81,27 @@ class Index:
                 own |= features(keyword)
             entry_features.append(own)
         index._finish(entry_features)
+        index._build_bm25(kb)
         return index
+
+    def _build_bm25(self, kb: KnowledgeBase) -> None:
+        """The BM25 side: a segmenter knowing the KB's terms, one document per entry."""
+        texts: list[list[str]] = [[] for _ in kb.entries]
+        for p in self.phrasings:
+            texts[p.entry].extend([p.text] * PHRASING_REPEAT)
+        for number, entry in enumerate(kb.entries):
+            texts[number].extend(self.keywords[number])
+            if INDEX_ANSWERS:
+                texts[number].extend(self.prepare(answer) for answer in entry.answer.values())
+                texts[number].extend(self.prepare(c.title) for c in entry.basis)
+        terms = set(self.synonyms.terms) | {k for kw in self.keywords for k in kw}
+        self.segmenter = Segmenter(terms, (t for ts in texts for t in ts))
+        self.bm25 = Bm25([[w for t in ts for w in self.words(t)] for ts in texts])
+
+    def words(self, prepared: str) -> list[str]:
+        """BM25 words of a prepared text (see ``retrieval.words``)."""
+        assert self.segmenter is not None
+        return words(self.segmenter, prepared)
 
     def prepare(self, text: str) -> str:
         """Normalise, correct homophone typos and expand a text the way the index was built."""
@@ -119,6 +149,8 @@ class Index:
 
     def add_phrasing(self, entry: int, lang: str, text: str) -> None:
         """Add a curated phrasing; it is searchable as soon as this returns."""
+        if self.bm25 is not None:
+            self.bm25.add(entry, self.words(self.prepare(text)))
         for feature in self._add(entry, lang, text):
             entries = self.entry_postings.get(feature, np.zeros(0, dtype=np.int32))
             if entry not in entries:

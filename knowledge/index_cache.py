@@ -15,14 +15,23 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from knowledge import features, homophones, index, language, normaliser, synonyms
+from knowledge import (
+    features,
+    homophones,
+    index,
+    language,
+    normaliser,
+    retrieval,
+    segmenter,
+    synonyms,
+)
 from knowledge.base import KnowledgeBase
 from knowledge.index import Index
 from knowledge.synonyms import SynonymTable
 
 __all__ = ["cached_index"]
 
-_SOURCES = (features, homophones, index, language, normaliser, synonyms)
+_SOURCES = (features, homophones, index, language, normaliser, retrieval, segmenter, synonyms)
 
 
 def _key(kb: KnowledgeBase, table: SynonymTable) -> str:
@@ -30,7 +39,10 @@ def _key(kb: KnowledgeBase, table: SynonymTable) -> str:
     for module in _SOURCES:
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(homophones.READINGS_FILE.read_bytes())
-    content = [(e.id, dict(e.questions), e.keywords) for e in kb.entries]
+    content = [
+        (e.id, dict(e.questions), e.keywords, dict(e.answer), [c.title for c in e.basis])
+        for e in kb.entries
+    ]
     digest.update(json.dumps(content, ensure_ascii=False).encode())
     digest.update(json.dumps(sorted(table.canonical.items()), ensure_ascii=False).encode())
     digest.update(json.dumps(sorted(table.domain), ensure_ascii=False).encode())

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from knowledge.base import KnowledgeBase
+from knowledge.codification import code_note
 from knowledge.entry import Citation, Entry
 from knowledge.errors import InvalidEntry
 from knowledge.taxonomy import PROGRAMME, SUBCATEGORIES, subcategory
@@ -27,10 +28,14 @@ DATA_DIR = Path(__file__).parent / "data"
 # "<subcategory>-<slug>"; sub-category ids themselves hold "_" (hazardous_waste-label-size).
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*(?:-[a-z0-9_]+)*$")
 _ENTRY_FIELDS = {"id", "questions", "keywords", "answer", "basis", "reviewed", "tags"}
+_ENTRY_FIELDS |= {"review_note"}  # for reviewers only: never shown, never matched
 _REQUIRED = ("id", "questions", "keywords", "answer", "basis", "reviewed")
 _CITATION_FIELDS = ("title", "version", "clause")
 _MIN_ZH_QUESTIONS = 3
 _SUB_IDS = [s.id for s in (*SUBCATEGORIES, PROGRAMME)]
+# A reviewer's doubt ("条文号待核", "still to be confirmed") belongs in `review_note`, which users
+# never see. 待核验 / 待核实 are status names (a fix awaiting the bureau's check), not doubts.
+_REVIEW_MARKER = re.compile(r"待核(?![验实])|to be (?:confirmed|verified|checked)|\bTB[CD]\b", re.I)
 
 # libyaml's parser is several times faster; fall back quietly where PyYAML was built without it.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -180,6 +185,8 @@ def _check_entry(raw: Any, index: int, sub_id: str, problems: _Problems) -> Entr
     tags = raw.get("tags") or []
     if not _strings(tags):
         problems.add(entry_id, "tags", "must be a list of texts")
+    if "review_note" in raw and not isinstance(raw["review_note"], str):
+        problems.add(entry_id, "review_note", "must be a text (for reviewers; never shown)")
     if (
         not valid_id
         or keywords is None
@@ -199,7 +206,31 @@ def _check_entry(raw: Any, index: int, sub_id: str, problems: _Problems) -> Entr
         basis=basis,
         reviewed=reviewed,
         tags=tuple(tags),
+        notes=code_note(citation.title for citation in basis),
     )
+
+
+def _visible_texts(entry: Entry) -> Iterator[tuple[str, str]]:
+    """(field, text) of everything a user can see: phrasings (suggestion buttons), answer, basis."""
+    for lang, phrasings in entry.questions.items():
+        for i, phrasing in enumerate(phrasings):
+            yield f"questions.{lang}[{i}]", phrasing
+    for lang, text in entry.answer.items():
+        yield f"answer.{lang}", text
+    for i, citation in enumerate(entry.basis):
+        for key in ("title", "version", "clause"):
+            yield f"basis[{i}].{key}", getattr(citation, key)
+
+
+def _check_review_markers(entry: Entry, problems: _Problems) -> None:
+    for where, text in _visible_texts(entry):
+        if marker := _REVIEW_MARKER.search(text):
+            problems.add(
+                entry.id,
+                where,
+                f"reviewer's marker {marker.group(0)!r} in text users see: verify it, "
+                "or move the doubt to `review_note`",
+            )
 
 
 def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
@@ -243,6 +274,8 @@ def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEn
                 continue
             seen[entry.id] = file
             entries.append(entry)
+            if not strict:  # lint only: a reviewer's marker must not stop the bot starting
+                _check_review_markers(entry, problems)
         found.extend(problems.found)
     return entries, found
 
@@ -261,7 +294,11 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 
 
 def lint(directory: Path | None = None) -> list[InvalidEntry]:
-    """Check a knowledge-base directory and return every problem found (empty when clean)."""
+    """Check a knowledge-base directory and return every problem found (empty when clean).
+
+    Besides what loading checks, a reviewer's marker ("待核", "to be confirmed") in any text users
+    see (phrasings, answers, citations) is a problem: the doubt belongs in ``review_note``.
+    """
     try:
         _, found = _load(directory or DATA_DIR, strict=False)
     except InvalidEntry as problem:

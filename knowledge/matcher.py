@@ -1,67 +1,41 @@
 """Matching a manager's question to a knowledge-base entry.
 
-Pipeline: normalise (OpenCC t2s, NFKC, case, punctuation, fillers) → correct homophone typos of
-domain terms (``homophones.py``: 排污正 → 排污证) → expand synonyms → features
-(Chinese character bigrams, English word stems, standard numbers) → candidates from the inverted
-index → score → decide.
+Pipeline: small talk? (``smalltalk.py``) → normalise (OpenCC t2s, NFKC, case, punctuation,
+fillers) → correct homophone typos of domain terms (``homophones.py``: 排污正 → 排污证) → expand
+synonyms → refuse injection and evasion (``scope.py``) → score candidates with two rankers →
+decide → for a question reporting trouble, attach the first steps (``trouble.py``).
 
-Score (0–100) of an entry: a weighted sum, weights measured on the development set
-(``shared/eval/dev.yaml``; ``benchmarks/matcher_bench.py`` and ``kb eval`` print the figures):
-  * 0.375 × phrasing match: IDF-weighted overlap between the question and the entry's best
-    phrasing, as an F-measure (β² = 0.5) of "how much of the question is explained" and "how much
-    of the phrasing is asked";
-  * 0.5 × entry coverage: the share of the question's IDF weight that the entry as a whole (all
-    phrasings and keywords) explains, so a question can combine words from two phrasings;
-  * 0.125 × rapidfuzz ``ratio`` of the question and the best phrasing (character level).
-Measured and dropped: a keyword-hit score (no gain once keywords feed the entry coverage), IDF
-powers above 1, PMI down-weighting of cross-word bigrams (gain within noise) and jieba (dictionary
-load ~1 s). Pinyin is used only as a typo corrector, from a shipped table (pypinyin's import costs
-0.5 s, over the load budget). Measured on dev plus the even half of our broad held-out set
-(``tests/knowledge/fixtures/held_out_broad.yaml``) and dropped: refusing to answer when a domain
-term of the question is missing from the best entry (dev 51 → 47–49 of 54, held-out unchanged);
-spaces around expanded terms so bigrams never straddle them (held-out +2, dev −2); halving the
-weight of bigrams that contain a glue character (要, 在, 能 …) (held-out +1, dev −1).
+Score (0–100) of an entry: ``100 × Σ weight × part`` (``Tuning``), the parts being
+  * phrasing: IDF-weighted character-bigram overlap with the entry's best phrasing, as an
+    F-measure (β² = 0.5);
+  * coverage: the share of the question's bigram weight the entry as a whole explains;
+  * fuzz: rapidfuzz ``ratio`` of the question and the best phrasing;
+  * bm25: BM25 (``bm25s``) over jieba words with the knowledge base's own user dictionary, one
+    document per entry (phrasings, keywords, answers, cited titles), normalised by the best the
+    question could score (``retrieval.py``).
+Candidates: the entries of the 40 best phrasings plus the 10 best BM25 entries.
 
-Decision:
-  * refused requests (prompt injection, evading supervision: ``scope.py``) are ``unanswered``;
-  * a question without domain evidence (a domain term from the synonym table, a specific entry
-    keyword, or a near-verbatim match of a phrasing: ``STRONG_OVERLAP``) is never answered; it
-    gets suggestions only when its score reaches ``ANSWER_AT``;
-  * ``answered`` when the best score reaches ``ANSWER_AT``, beats the runner-up entry by
-    ``MARGIN``, and the question asks more than a bare topic (危废 alone gets suggestions);
-  * ``suggest`` (up to three entries scoring ``SUGGEST_AT`` or more) when the best score reaches
-    ``SUGGEST_AT``; otherwise ``unanswered``.
+Decision (thresholds in ``Tuning``):
+  * refused requests are ``unanswered``; small talk is ``smalltalk``;
+  * ``answered`` needs domain evidence (a domain term, a specific entry keyword, a standard
+    number the KB cites, or a near-verbatim phrasing; a word that at most three entries use counts
+    from ``weak_answer_at``), a score of ``answer_at``, a lead over the runner-up of ``margin``
+    when BM25 alone and the character scores alone pick the same entry and ``split_margin`` when
+    they disagree, a question that says more than a bare topic, and an answer that states the
+    kind of fact asked (``answer_type.py``);
+  * otherwise ``suggest`` (up to three entries at ``suggest_at`` or more; without evidence only
+    at answer strength), else ``unanswered``.
 
-Calibration (dev set, 54 answerable + 6 out of scope; plus our own 16 out-of-scope questions in
-``tests/knowledge/fixtures/held_out.yaml``): correct top-1 entries scored 28–93; out-of-scope
-questions that are not refused scored at most 24.5, and none of them had domain evidence.
-``ANSWER_AT = 25`` sits in that gap, and the evidence rule is a second, independent guard. Ties
-within ``MARGIN = 1.25`` points (one case in 54) are offered as choices rather than guessed.
-``SUGGEST_AT = 15`` keeps weak but on-topic matches (typos in the only domain word) as choices.
-Thresholds are global, never per question or per topic.
-
-Broad held-out set (194 questions of our own: 152 answerable over all 14 sub-categories and the
-programme, 26 out of scope, 16 in-domain questions the KB does not answer), before → after
-homophone correction and the English synonyms (same KB): even half 65 → 68 of 76, odd half (never
-used for tuning) 67 → 69 of 76; out of scope answered 0 of 26 throughout; uncovered in-domain
-questions answered 5 of 16 both before and after — the weakest spot: generic bigrams (多长时间,
-一次) carry a question whose one specific term (活性炭) no entry is about.
-
-In-domain questions the KB does not cover (``tests/knowledge/fixtures/held_out_uncovered.yaml``:
-42 such questions of our own plus 22 answerable; even ids for development, odd ids held out),
-before → after the answer-type check (171 entries): uncovered answered — broad even 3 → 1 of 8,
-broad odd 4 → 4 of 8, new set even 8 → 4 of 21, new set odd 3 → 3 of 21; answerable unchanged
-(dev 54/54, broad 70/76 and 72/76, new set 10/11 and 9/11). Measured and dropped: requiring every
-domain term of the question (活性炭, 废水) to appear in the entry's phrasings, keywords or answer
-text (new set even −2 answered, but dev 54 → 49: 验收监测, 培训 are asked about by entries that
-never name them). What still gets through: questions whose asked-about object is a word the KB
-never uses (黄牌 → 恢复, pH计 校准, 邻居投诉) next to an entry's words; with character bigrams
-such a word looks like the meaningless bigrams that join two words, so it cannot be weighed alone.
+Weights and thresholds are chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on
+``knowledge/eval/pool/train.yaml`` + ``shared/eval/dev.yaml``; never on the held-out half);
+cross-validated figures, and why BM25 joins rather than replaces the character scores, are in
+``knowledge/README.md``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -69,29 +43,71 @@ from rapidfuzz import fuzz
 
 from knowledge.answer_type import missing_answer_type
 from knowledge.base import KnowledgeBase
+from knowledge.entry import Entry
 from knowledge.features import features
 from knowledge.index import Index
 from knowledge.index_cache import cached_index
 from knowledge.language import Lang, detect_language
+from knowledge.normaliser import normalise
 from knowledge.outcome import Outcome, Suggestion
 from knowledge.scope import is_refused
+from knowledge.smalltalk import is_smalltalk
 from knowledge.synonyms import SynonymTable, load_synonyms
+from knowledge.trouble import penalty_last, reports_trouble
 
-__all__ = ["ANSWER_AT", "MARGIN", "SUGGEST_AT", "Candidate", "Matcher"]
+__all__ = ["DEFAULT_TUNING", "Candidate", "Judged", "Matcher", "Tuning"]
 
-ANSWER_AT = 25.0
-SUGGEST_AT = 15.0
-MARGIN = 1.25
 MAX_SUGGESTIONS = 3
 # Near-verbatim match of a phrasing: evidence enough even without a listed domain term (curated
 # phrasings added from real traffic use the askers' own words).
 STRONG_OVERLAP = 0.8
 
-_W_PHRASING = 0.375
-_W_ENTRY = 0.5
-_W_FUZZ = 0.125
 _BETA2 = 0.5
 _TOP_PHRASINGS = 40
+_TOP_BM25 = 10
+# A word used by at most this many entries is specific (weak evidence; see Tuning).
+_SPECIFIC_DF = 3
+STANDARD_WORD = re.compile(r"^(?:gbz|gb|hj|cj|db)t?\d{3,5}")
+# Emergency first-steps entries shown before the answer to a question reporting trouble.
+_FIRST_STEPS = 2
+_SECOND_STEPS = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The weights of the score and the decision thresholds (chosen by cross-validation).
+
+    The score (0–100) is ``100 × Σ weight × part``; the weights need not sum to one.
+    """
+
+    phrasing: float
+    coverage: float
+    fuzz: float
+    bm25: float
+    answer_at: float
+    suggest_at: float
+    margin: float
+    # A question whose only sign of being about compliance is a word few entries use (喷漆房,
+    # stack) is answered only from this score up (above 100: never).
+    weak_answer_at: float = 101.0
+    # Margin over the runner-up when BM25 alone and the character scores alone would pick
+    # different entries: the two rankers disagree, so the question is likely to be ambiguous.
+    split_margin: float = 0.0
+
+
+# Chosen by ``python -m knowledge.tuning`` (5-fold cross-validation on the training pool and
+# shared/eval/dev.yaml); the figures are in knowledge/README.md.
+DEFAULT_TUNING = Tuning(
+    phrasing=0.25,
+    coverage=0.0,
+    fuzz=0.25,
+    bm25=0.5,
+    answer_at=25.0,
+    suggest_at=15.0,
+    margin=8.0,
+    weak_answer_at=55.0,
+    split_margin=8.0,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +119,41 @@ class Candidate:
     phrasing: float
     coverage: float
     fuzz: float
+    bm25: float = 0.0
+
+    def rescored(self, tuning: Tuning) -> Candidate:
+        """The same candidate scored with other weights (for tuning without re-matching)."""
+        score = 100 * (
+            tuning.phrasing * self.phrasing
+            + tuning.coverage * self.coverage
+            + tuning.fuzz * self.fuzz
+            + tuning.bm25 * self.bm25
+        )
+        return Candidate(self.entry, score, self.phrasing, self.coverage, self.fuzz, self.bm25)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A prepared question with its scored candidates and the tuning-independent guards."""
+
+    prepared: str
+    found: tuple[Candidate, ...]
+    evidence: bool
+    asks_something: bool
+    weak_evidence: bool = False
+
+
+def _rankers_agree(found: list[Candidate], tuning: Tuning) -> bool:
+    """Whether BM25 alone and the character scores alone would both pick the fused choice."""
+    first = found[0].entry
+    by_bm25 = max(found, key=lambda c: c.bm25).entry
+    chars = max(
+        found,
+        key=lambda c: (
+            tuning.phrasing * c.phrasing + tuning.coverage * c.coverage + tuning.fuzz * c.fuzz
+        ),
+    ).entry
+    return by_bm25 == first == chars
 
 
 def _is_evidence(keyword: str, index: Index) -> bool:
@@ -134,13 +185,18 @@ class Matcher:
         synonyms: SynonymTable | None = None,
         *,
         cache_dir: Path | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
     ) -> None:
         self.kb = kb
+        self.tuning = tuning
         table = synonyms or load_synonyms()
         self.index = (
             cached_index(kb, table, cache_dir) if cache_dir is not None else Index.build(kb, table)
         )
         self._entry_number = {entry_id: n for n, entry_id in enumerate(self.index.entry_ids)}
+        self._entry_phrasings: list[list[int]] = [[] for _ in self.index.entry_ids]
+        for number, phrasing in enumerate(self.index.phrasings):
+            self._entry_phrasings[phrasing.entry].append(number)
         evidence = self.index.synonyms.domain | frozenset(
             k for keywords in self.index.keywords for k in keywords if _is_evidence(k, self.index)
         )
@@ -155,7 +211,9 @@ class Matcher:
         Raises:
             KeyError: if no entry has that id.
         """
-        self.index.add_phrasing(self._entry_number[entry_id], "en" if lang == "en" else "zh", text)
+        entry = self._entry_number[entry_id]
+        self.index.add_phrasing(entry, "en" if lang == "en" else "zh", text)
+        self._entry_phrasings[entry].append(len(self.index.phrasings) - 1)
 
     def candidates(self, text: str) -> list[Candidate]:
         """Score the entries that share anything with the question, best first."""
@@ -193,12 +251,29 @@ class Matcher:
             entry = int(index.phrasing_entry[p])
             if entry not in best or value > best[entry][0]:
                 best[entry] = (value, int(p))
+        bm25 = np.zeros(len(index.entry_ids))
+        if index.bm25 is not None:
+            bm25 = index.bm25.scores(index.words(prepared))
+            top = min(_TOP_BM25, len(bm25))
+            for entry in np.argpartition(-bm25, top - 1)[:top]:
+                entry = int(entry)
+                if bm25[entry] > 0 and entry not in best:
+                    phrasings = self._entry_phrasings[entry]
+                    p = max(phrasings, key=lambda n: f_measure[n])
+                    best[entry] = (float(f_measure[p]), p)
+        tuning = self.tuning
         found = []
         for entry, (phrasing, p) in best.items():
             similarity = fuzz.ratio(prepared, index.phrasings[p].text) / 100
             cover = min(float(coverage[entry]) / total, 1.0)
-            score = 100 * (_W_PHRASING * phrasing + _W_ENTRY * cover + _W_FUZZ * similarity)
-            found.append(Candidate(entry, score, phrasing, cover, similarity))
+            retrieved = float(bm25[entry])
+            score = 100 * (
+                tuning.phrasing * phrasing
+                + tuning.coverage * cover
+                + tuning.fuzz * similarity
+                + tuning.bm25 * retrieved
+            )
+            found.append(Candidate(entry, score, phrasing, cover, similarity, retrieved))
         found.sort(key=lambda c: c.score, reverse=True)
         return found
 
@@ -224,24 +299,88 @@ class Matcher:
         return bool(features(rest))
 
     def ask(self, text: str) -> Outcome:
-        """Answer a question, suggest close entries, or admit not knowing."""
+        """Answer a question, suggest close entries, reply to small talk, or admit not knowing."""
         lang = detect_language(text)
+        if is_smalltalk(text):
+            return Outcome("smalltalk", lang)
         prepared = self.index.prepare(text)
         if is_refused(prepared):
             return Outcome("unanswered", lang)
+        outcome = self.decide(self.judge(prepared), lang)
+        if not reports_trouble(normalise(text)):
+            return outcome
+        ranked = self._ranked_first_steps(text)
+        best = ranked[0][1] if ranked else 0.0
+        # The most relevant steps, and a second set only when it is nearly as relevant (a fire
+        # with a chemical spill); the answer itself when it is a first-steps entry.
+        steps = tuple(
+            entry
+            for n, (entry, score) in enumerate(ranked)
+            if n == 0 or (n < _FIRST_STEPS and score >= _SECOND_STEPS * best > 0)
+        )
+        if outcome.status == "answered":
+            steps = tuple(e for e in steps if e != outcome.entry)
+        answer = penalty_last(outcome.answer) if outcome.answer is not None else None
+        return replace(outcome, answer=answer, first_steps=steps)
+
+    def judge(self, prepared: str, tuning: Tuning | None = None) -> Judged:
+        """Everything the decision needs about one prepared question (see :meth:`decide`)."""
         found = self._candidates(prepared)
+        if tuning is not None:
+            found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
+        words = self.index.words(prepared)
+        return Judged(
+            prepared=prepared,
+            found=tuple(found),
+            evidence=self._has_evidence(prepared) or self._cites_standard(words),
+            asks_something=self._asks_something(prepared) if found else False,
+            weak_evidence=self._has_specific_word(words),
+        )
+
+    def _cites_standard(self, words: list[str]) -> bool:
+        """A standard number the knowledge base cites (gb16297) shows a compliance question."""
+        bm25 = self.index.bm25
+        return bm25 is not None and any(
+            STANDARD_WORD.match(w) is not None and w in bm25.df for w in words
+        )
+
+    def _has_specific_word(self, words: list[str]) -> bool:
+        """A word of the knowledge base that few entries use: a weaker sign of a KB question."""
+        bm25 = self.index.bm25
+        if bm25 is None:
+            return False
+        everyday = self.index.synonyms.terms - self.index.synonyms.domain
+        return any(
+            0 < bm25.df.get(w, 0) <= _SPECIFIC_DF
+            and w not in everyday
+            and (len(w) >= 2 if not w.isascii() else len(w) >= 4 and w.isalpha())
+            for w in words
+        )
+
+    def decide(self, judged: Judged, lang: Lang, tuning: Tuning | None = None) -> Outcome:
+        """Answer, suggest or give up, from the scored candidates and the guards.
+
+        ``tuning`` re-scores the candidates with other weights and thresholds (cross-validation);
+        by default the matcher's own.
+        """
+        tuning = tuning or self.tuning
+        found = list(judged.found)
+        if tuning != self.tuning:
+            found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
         if not found:
             return Outcome("unanswered", lang)
         first = found[0]
-        evidence = first.phrasing >= STRONG_OVERLAP or self._has_evidence(prepared)
+        strong = first.phrasing >= STRONG_OVERLAP or judged.evidence
+        evidence = strong or (judged.weak_evidence and first.score >= tuning.weak_answer_at)
         entry = self.kb.entries[first.entry]
         runner_up = found[1].score if len(found) > 1 else 0.0
+        margin = tuning.margin if _rankers_agree(found, tuning) else tuning.split_margin
         if (
             evidence
-            and first.score >= ANSWER_AT
-            and first.score - runner_up >= MARGIN
-            and self._asks_something(prepared)
-            and missing_answer_type(prepared, self._answers[first.entry]) is None
+            and first.score >= tuning.answer_at
+            and first.score - runner_up >= margin
+            and judged.asks_something
+            and missing_answer_type(judged.prepared, self._answers[first.entry]) is None
         ):
             return Outcome(
                 "answered",
@@ -252,8 +391,14 @@ class Matcher:
                 citation=entry.citation_for(lang),
             )
         # Without domain evidence (a typo in the only domain word: 应急预按) offer choices only for
-        # a match as strong as an answer would need.
-        floor = SUGGEST_AT if evidence else ANSWER_AT
+        # a match as strong as an answer would need; with none at all, as strong as an answer on
+        # weak evidence would need ("tell me a joke" gets no compliance suggestions).
+        if evidence:
+            floor = tuning.suggest_at
+        elif judged.weak_evidence:
+            floor = tuning.answer_at
+        else:
+            floor = max(tuning.answer_at, tuning.weak_answer_at)
         if first.score >= floor:
             suggestions = tuple(
                 Suggestion(
@@ -268,3 +413,18 @@ class Matcher:
                 "suggest", lang, entry=entry, score=round(first.score, 1), suggestions=suggestions
             )
         return Outcome("unanswered", lang, score=round(first.score, 1))
+
+    def first_steps(self, text: str) -> tuple[Entry, ...]:
+        """The emergency first-steps entries, the most relevant to the message first.
+
+        Relevance is the entry's score for the message; entries that share nothing with it keep
+        their file order after the others.
+        """
+        return tuple(entry for entry, _ in self._ranked_first_steps(text))
+
+    def _ranked_first_steps(self, text: str) -> list[tuple[Entry, float]]:
+        emergency = self.kb.tagged("emergency")
+        scores = {c.entry: c.score for c in self._candidates(self.index.prepare(text))}
+        ranked = [(e, scores.get(self._entry_number[e.id], 0.0)) for e in emergency]
+        # sorted() is stable: entries sharing nothing with the message keep their file order.
+        return sorted(ranked, key=lambda pair: -pair[1])

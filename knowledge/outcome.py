@@ -10,7 +10,7 @@ from knowledge.language import Lang
 
 __all__ = ["Outcome", "Status", "Suggestion"]
 
-Status = Literal["answered", "suggest", "unanswered"]
+Status = Literal["answered", "suggest", "unanswered", "smalltalk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,11 @@ class Outcome:
     ``answered``: ``entry``, ``answer`` and ``citation`` are set (in the asker's language).
     ``suggest``: up to three ``suggestions``; ``entry`` is the best candidate, not an answer.
     ``unanswered``: nothing confident enough, or a request the bot refuses.
+    ``smalltalk``: a greeting, thanks or "who are you"; no entry, nothing to answer from the KB.
     ``score`` is the best candidate's score, 0–100.
+    ``first_steps``: when the question reports trouble (a leak, an exceedance, a breakdown), the
+    emergency first-steps entries most relevant to it, most relevant first, to be shown before
+    anything else; the ``answer`` then has its penalties last.
     """
 
     status: Status
@@ -39,3 +43,4 @@ class Outcome:
     suggestions: tuple[Suggestion, ...] = ()
     answer: str | None = None
     citation: str | None = None
+    first_steps: tuple[Entry, ...] = ()

@@ -44,6 +44,24 @@ _REFUSED = re.compile(
 )
 
 
+# Asking what a violation costs or which article forbids it is a compliance question, even when it
+# names the violation (falsifying data, evading supervision); asking how to do it is not.
+_CONSEQUENCE = re.compile(
+    r"罚|处罚|算不算|是不是违法|违法吗|是否违法|第几条|哪条|哪一条|什么责任|后果"
+    r"|\b(?:fine|fined|fines|penalty|penalties|punish|illegal|legal|which article)\b"
+)
+_HOW = re.compile(
+    r"怎么|怎样|如何|咋|教我|有没有办法|有啥办法|能不能|可不可以|不被|不让|瞒"
+    r"|\bhow\b|\bwithout\b|\bways? to\b|忽略|无视|ignore|prompt|pretend|instruction"
+)
+
+
 def is_refused(normalised: str) -> bool:
-    """True when a normalised question asks to inject instructions or to evade supervision."""
-    return _REFUSED.search(normalised) is not None
+    """True when a normalised question asks to inject instructions or to evade supervision.
+
+    >>> is_refused("怎么篡改在线数据让它达标"), is_refused("水污法里逃避监管排污是第几条")
+    (True, False)
+    """
+    if _REFUSED.search(normalised) is None:
+        return False
+    return not (_CONSEQUENCE.search(normalised) and not _HOW.search(normalised))

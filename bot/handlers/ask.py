@@ -8,9 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot import callbacks
 from bot.context import BotContext
 from bot.ui.html import escape
-from bot.ui.rendering import render_answer, render_entry
+from bot.ui.rendering import render_answer, render_entry, render_first_steps
 from bot.ui.replies import pressed, pressed_ids, respond, send
 from catalog import language_of, text
+from knowledge.language import LANGS, Lang
 from programme.errors import Refused
 from programme.recipients import question_recipient
 from storage.enums import Feedback, QuestionOutcome
@@ -21,6 +22,11 @@ __all__ = ["HANDLERS", "ask_question", "forward_to_person", "open_suggestion", "
 MAX_QUESTION = 1000  # longer texts are cut before matching and logging
 
 
+def _lang(code: str | None) -> Lang:
+    """The logged question's language as a matcher language (older rows: Chinese)."""
+    return next((lang for lang in LANGS if lang == code), "zh")
+
+
 async def ask_question(update: Update, context: BotContext) -> None:
     """Plain text: answer it, suggest entries, or say honestly that the bot does not know."""
     message = update.effective_message
@@ -29,6 +35,10 @@ async def ask_question(update: Update, context: BotContext) -> None:
     member = context.member
     question = message.text[:MAX_QUESTION]
     outcome = context.services.ask.ask(question)
+    if outcome.status == "smalltalk":
+        # A greeting or thanks: not a compliance question, so not logged for curation.
+        await respond(update, context.bot, text(language_of(outcome.lang), "answer.smalltalk"))
+        return
     async with context.services.unit_of_work() as session:
         question_id = await questions.log_question(
             session=session,
@@ -69,6 +79,10 @@ async def ask_question(update: Update, context: BotContext) -> None:
         buttons = [
             [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(question_id))]
         ]
+    if outcome.first_steps:
+        # Trouble first: what to do now, then the answer; /helpme one tap away.
+        reply = render_first_steps(outcome.first_steps, outcome.lang, lang) + "\n\n" + reply
+        buttons.insert(0, [(text(lang, "help.from_answer"), callbacks.HELP_START.encode())])
     await respond(update, context.bot, reply, buttons)
 
 
@@ -105,7 +119,7 @@ async def open_suggestion(update: Update, context: BotContext) -> None:
     if entry is None:
         raise Refused(member, f"unknown entry {ref}")
     async with context.services.unit_of_work() as session:
-        await questions.choose_entry(
+        logged = await questions.choose_entry(
             session=session, question_id=int(question_id), chat_id=member.chat_id, entry_id=entry.id
         )
     buttons = [
@@ -114,7 +128,9 @@ async def open_suggestion(update: Update, context: BotContext) -> None:
             (text(member.lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(int(question_id), 0)),
         ]
     ]
-    await respond(update, context.bot, render_entry(entry, member.lang), buttons)
+    # In the language the question was asked in, like a direct answer.
+    reply = render_entry(entry, member.lang, answer_lang=_lang(logged.lang))
+    await respond(update, context.bot, reply, buttons)
 
 
 async def forward_to_person(update: Update, context: BotContext) -> None:

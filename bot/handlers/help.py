@@ -53,6 +53,8 @@ def help_button_texts() -> list[str]:
 
 async def start_request(update: Update, context: BotContext) -> int:
     """/helpme or the help button: ask for a description and photos."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     require_role(context.member, Role.manager)
     start_draft(context, text="", photos=[])
     await respond(update, context.bot, text(context.member.lang, "help.prompt"))
@@ -75,11 +77,12 @@ async def collect(update: Update, context: BotContext) -> int:
     return AWAITING_DESCRIPTION
 
 
-def _first_steps(context: BotContext, lang: str) -> str:
+def _first_steps(context: BotContext, lang: str, message: str) -> str:
     entry_lang: Lang = "en" if lang == "en" else "zh"
+    # The most relevant to what the manager wrote first (a broken plant: the exceedance steps).
     steps = [
         f"• <b>{escape(e.title_for(entry_lang))}</b>\n{escape(e.answer_for(entry_lang))}"
-        for e in context.services.kb.tagged("emergency")
+        for e in context.services.ask.first_steps(message)
     ]
     return "\n\n".join([text(lang, "help.urgent_header"), *steps])
 
@@ -133,7 +136,7 @@ async def send_request(update: Update, context: BotContext) -> int:
         await send(context.bot, person.chat_id, notice, buttons)
     reply = text(member.lang, "help.sent" if mentors else "help.sent_bureau")
     if urgent:
-        reply = _first_steps(context, member.lang) + "\n\n" + reply
+        reply = _first_steps(context, member.lang, request.text) + "\n\n" + reply
     await respond(update, context.bot, reply)
     return ConversationHandler.END
 
@@ -166,6 +169,8 @@ def build_handler() -> ConversationHandler[Any]:
         [
             CommandHandler("helpme", start_request, filters=for_roles(Role.manager)),
             MessageHandler(button & for_roles(Role.manager), start_request),
+            # The one-tap /helpme under an answer to a question reporting trouble.
+            CallbackQueryHandler(start_request, pattern=callbacks.HELP_START.pattern),
         ],
         {
             AWAITING_DESCRIPTION: [

@@ -10,10 +10,17 @@ from catalog import text
 from knowledge.entry import Entry
 from knowledge.language import Lang
 from knowledge.taxonomy import subcategory
+from knowledge.trouble import penalty_last
 from storage.enums import ItemStatus
 from storage.models import Item, ItemHistory
 
-__all__ = ["render_answer", "render_entry", "render_item_detail", "render_item_line"]
+__all__ = [
+    "render_answer",
+    "render_entry",
+    "render_first_steps",
+    "render_item_detail",
+    "render_item_line",
+]
 
 _CLOSED = frozenset({ItemStatus.verified, ItemStatus.waived})
 
@@ -25,11 +32,25 @@ def render_answer(answer: str, citation: str, ui_lang: str) -> str:
     return text(ui_lang, "answer.body", answer=body, basis=escape(citation))
 
 
-def render_entry(entry: Entry, ui_lang: str) -> str:
-    """An entry opened from a suggestion or /topics, in the reader's language."""
-    lang: Lang = "en" if ui_lang == "en" else "zh"
+def render_entry(entry: Entry, ui_lang: str, answer_lang: Lang | None = None) -> str:
+    """An entry opened from a suggestion or /topics.
+
+    Args:
+        answer_lang: the language of the question it answers (a "did you mean" choice); by
+            default the reader's language (/topics).
+    """
+    lang: Lang = answer_lang or ("en" if ui_lang == "en" else "zh")
     title = f"<i>{escape(entry.title_for(lang))}</i>\n\n"
-    return title + render_answer(entry.answer_for(lang), entry.citation_for(lang), ui_lang)
+    return title + render_answer(entry.answer_for(lang), entry.citation_for(lang), lang)
+
+
+def render_first_steps(entries: Sequence[Entry], lang: Lang, ui_lang: str) -> str:
+    """The emergency first steps shown before the answer to a question reporting trouble."""
+    steps = [
+        f"• <b>{escape(e.title_for(lang))}</b>\n{escape(penalty_last(e.answer_for(lang)))}"
+        for e in entries
+    ]
+    return "\n\n".join([text(ui_lang, "help.urgent_header"), *steps])
 
 
 def render_item_line(item: Item, lang: str, today: date) -> str:

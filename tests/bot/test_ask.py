@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import callbacks
 from bot.services import Services
 from bot.ui.html import visible_length
+from catalog import text
 from knowledge import Entry, KnowledgeBase, Matcher, Outcome
 from storage.enums import Feedback, QuestionOutcome
 from storage.models import QuestionLog
@@ -217,3 +218,49 @@ async def test_a_long_answer_arrives_in_parts_under_the_limit_with_buttons_on_th
     assert [bool(c.buttons) for c in calls] == [False] * (len(calls) - 1) + [True]
     assert all(c.text.count("<b>") == c.text.count("</b>") for c in calls)
     assert "&lt;依据&gt; &amp; 说明" in calls[0].text
+
+
+async def test_a_suggestion_picked_for_an_english_question_comes_in_english(
+    bot: BotHarness, world: World, knowledge_base: KnowledgeBase
+) -> None:
+    """A manager whose menus are Chinese asks in English, gets "did you mean" and picks one:
+    the entry comes in English, as a direct answer would."""
+    calls = await bot.send(world.manager_a, "discharge permit")
+    choice = button(calls, "sg:")
+    _, ref = callbacks.SUGGESTION.decode(choice)
+    entry = callbacks.entry_by_ref(knowledge_base.entries, ref)
+    assert entry is not None
+    reply = texts(await bot.press(world.manager_a, choice)).replace("&amp;", "&")
+    assert entry.answer["en"].split("\n")[0][:30] in reply
+    assert "Legal basis" in reply and "依据" not in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"), [("你是机器人吗", "合规小助手"), ("Thanks!", "compliance assistant")]
+)
+async def test_small_talk_gets_an_introduction_and_is_not_logged(
+    bot: BotHarness,
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    message: str,
+    expected: str,
+) -> None:
+    calls = await bot.send(world.manager_a, message)
+    reply = texts(calls)
+    assert expected in reply
+    assert "forward" not in str(buttons(calls)) and not buttons(calls)
+    assert await _log(sqlite_session_factory) == [], "small talk is not a question to curate"
+
+
+async def test_a_question_reporting_trouble_starts_with_first_steps_and_offers_helpme(
+    bot: BotHarness, world: World
+) -> None:
+    calls = await bot.send(world.manager_a, "我们厂污水处理设备坏了，出水超标了怎么办")
+    reply = texts(calls)
+    assert reply.startswith("🚨")
+    steps = reply.index("在线监测超标了怎么办")
+    assert reply.index("立即", steps) < reply.index("罚", steps), "what to do now before the fine"
+    help_button = buttons(calls)[0]
+    assert help_button == (text("zh", "help.from_answer"), callbacks.HELP_START.encode())
+    calls = await bot.press(world.manager_a, help_button[1])
+    assert "请描述" in texts(calls), "one tap opens /helpme"

@@ -24,7 +24,7 @@ def test_ask_json_has_the_documented_fields() -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert set(payload) == {
-        "status", "entry_id", "answer", "citation", "score", "suggestions", "lang",
+        "status", "entry_id", "answer", "citation", "score", "suggestions", "lang", "first_steps",
     }  # fmt: skip
     assert payload["status"] == "answered"
     assert payload["entry_id"] == "hazardous-waste-storage-limit"
@@ -62,10 +62,33 @@ def test_eval_ends_with_overall_figures(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["kb", "eval", str(cases)])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-4:]
-    assert last[0] == "accuracy (answerable): 1/1 = 100.0%"
-    assert last[1] == "out-of-scope answered: 0/1 = 0.0%"
-    assert last[3].startswith("targets met")
+    last = result.output.strip().splitlines()[-6:]
+    assert last[0] == "correct: 1/1 = 100.0% (goal ≥ 95%)"
+    assert last[1] == "wrong (answered, not right): 0 = 0.0% (goal ≤ 1%)"
+    assert last[2] == "out-of-scope answered: 0/1 = 0.0% (goal ≤ 2%)"
+    assert last[5].startswith("targets met")
+
+
+def test_eval_prints_per_language_wrong_and_suggestions(tmp_path: Path) -> None:
+    """Per language: correct, wrong, suggestions with and without the right entry, out of scope,
+    small talk — a wrong answer is told apart from a mere miss."""
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- {id: a, lang: zh, question: 危废最多能存多久, expect: answer,"
+        " entry: some-other-entry}\n"
+        "- {id: b, lang: en, question: thanks!, expect: smalltalk}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["kb", "eval", str(cases)])
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "lang", "correct", "wrong", "suggest+right", "suggest-right", "unanswered", "OOS",
+        "answered", "small", "talk",
+    ]  # fmt: skip
+    zh = next(line for line in lines if line.startswith("zh "))
+    assert zh.split()[:4] == ["zh", "0/1", "0.0%", "1"], "the answer from another entry is wrong"
+    assert "  a [zh] wrong " in result.output
+    assert result.exit_code == 1
 
 
 def test_eval_of_missing_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -118,3 +118,14 @@ async def test_a_help_request_started_mid_submission_gets_the_replies(
     later = await bot.send(world.manager_a, "排污许可证有效期多久")
     assert "5年" in texts(later), "a plain question again, not evidence for the item"
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_urgent_first_steps_start_with_the_one_about_the_message(
+    bot: BotHarness, world: World
+) -> None:
+    """A fire with firewater running off gets the firewater steps first, not the chemical spill."""
+    await bot.send(world.manager_a, "/helpme")
+    await bot.send(world.manager_a, "车间着火了，消防水流到厂外了")
+    reply = texts(await bot.send(world.manager_a, "/done"), world.manager_a.user_id)
+    steps = [line for line in reply.split("\n") if line.startswith("•")]
+    assert steps[0] == "• <b>着火了消防水往外流怎么办</b>"

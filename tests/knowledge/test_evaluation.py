@@ -68,3 +68,42 @@ def test_malformed_question_set_is_reported(tmp_path: Path) -> None:
     path.write_text("- id: x\n  lang: zh\n  question: 问\n  expect: maybe\n", encoding="utf-8")
     with pytest.raises(InvalidEntry, match="expect"):
         load_cases(path)
+
+
+POOL = """
+- id: p-01
+  lang: zh
+  question: 危废在厂里最长能放多久
+  expect: answer
+  entry: hazardous-waste-storage-limit
+- id: p-02
+  lang: zh
+  question: 危废在厂里最长能放多久
+  expect: answer
+  entry: some-other-entry
+- id: p-03
+  lang: en
+  question: thanks!
+  expect: smalltalk
+- id: p-04
+  lang: zh
+  question: 今天天气如何
+  expect: smalltalk
+"""
+
+
+def test_pool_cases_name_the_right_entry_and_small_talk(matcher: Matcher, tmp_path: Path) -> None:
+    """An answer from another entry is wrong, even when it reads plausibly; small talk counts."""
+    path = tmp_path / "pool.yaml"
+    path.write_text(POOL, encoding="utf-8")
+    report = evaluate(matcher, load_cases(path))
+    verdicts = [r.verdict for r in report.results]
+    assert verdicts == ["correct", "wrong", "smalltalk_handled", "smalltalk_missed"]
+    overall = report.figures()
+    assert (overall.correct, overall.wrong, overall.smalltalk, overall.smalltalk_handled) == (
+        1,
+        1,
+        2,
+        1,
+    )
+    assert [r.case.id for r in report.failures] == ["p-02", "p-04"]  # wrong answers first

@@ -1,0 +1,52 @@
+"""Small talk: greetings, thanks and "who are you", told apart from compliance questions.
+
+A message is small talk when nothing is left of it once the greeting, thanks or identity
+question, the particles and the punctuation are taken away: "你好" and "谢谢老师！" are small
+talk, "你好，排污证多久延续" is a question with a greeting in front. The matcher answers small talk
+with the status ``smalltalk``; the bot replies with a short introduction in the asker's language
+and does not log it as a compliance question nobody could answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from knowledge.language import to_simplified
+
+__all__ = ["is_smalltalk"]
+
+_PHRASES = (
+    # Chinese: greetings, thanks, goodbyes, who/what are you, what can you do.
+    r"你好|您好|大家好|哈喽|嗨|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早",
+    r"谢谢|多谢|感谢|谢了|辛苦了|辛苦|麻烦了|好的|好|收到|明白了|知道了|懂了|了解|ok|嗯+|再见|拜拜",
+    r"你是谁|你叫什么名字|你叫什么|你是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服)"
+    r"(?:还是(?:机器人|真人|人工智能|人工|人|ai|bot))?",
+    r"好厉害|厉害|真棒|很棒|太棒了|棒|赞|太好了|不错|挺好",
+    r"你(?:能|会|可以)(?:做|干|帮我做|帮我干|帮)?(?:什么|啥|些什么|哪些)(?:事)?",
+    r"你有什么用|怎么用你|这是什么|这个机器人是干什么的|机器人|小助手|助手|老师|您|你",
+    # English.
+    r"\bhi\b|\bhello\b|\bhey\b|\bgood (?:morning|afternoon|evening)\b|\bthank you\b|\bthanks?\b",
+    r"\bthx\b|\bcheers\b|\bbye\b|\bgoodbye\b|\bok(?:ay)?\b|\bgot it\b|\bgreat\b|\bnice\b",
+    r"\bwho are you\b|\bwhat are you\b|\bare you (?:a |an )?(?:bot|robot|human|person|real|ai)\b",
+    r"\bwhat can you do\b|\bwhat do you do\b|\bhow can you help(?: me)?\b|\bhow are you\b",
+    r"\bso much\b|\bvery much\b|\ba lot\b|\bthere\b|\bbot\b|\bmate\b|\bagain\b|\byou\b",
+)
+_SMALLTALK = re.compile("|".join(_PHRASES))
+_WORDS = re.compile(r"[^\W_]")
+_LEFTOVER = re.compile(r"[\W_]+|[吗呢啊呀吧嘛哈啦哦喔噢]")
+
+
+def is_smalltalk(text: str) -> bool:
+    """Whether a message is only a greeting, thanks, goodbye or a question about the bot.
+
+    >>> is_smalltalk("你是机器人吗？"), is_smalltalk("Thanks!"), is_smalltalk("你好 排污证多久延续")
+    (True, True, False)
+    """
+    folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
+    if not _WORDS.search(folded):
+        # Only emoji (👍, 🙏) is a reaction; only punctuation ("？？？") is not even that.
+        return any(unicodedata.category(char) == "So" for char in folded)
+    if not folded or not _SMALLTALK.search(folded):
+        return False
+    return not _LEFTOVER.sub("", _SMALLTALK.sub("", folded))

@@ -1,0 +1,328 @@
+"""Choosing the matcher's weights and thresholds by k-fold cross-validation on training questions.
+
+Run: ``python -m knowledge.tuning knowledge/eval/pool/train.yaml ../shared/eval/dev.yaml``.
+
+Only training sets may be given: the held-out half of the pool (``heldout.yaml``) is never read
+here, so no weight or threshold can be fitted to it, and its figures stay an honest estimate of
+questions nobody on the team has seen.
+
+Every question is matched once; what the decision needs is kept as arrays (the parts of each
+candidate's score, whether the candidate is the right entry, whether its answer states the kind
+of fact asked, the question's evidence). A setting of weights and thresholds then costs a few
+numpy operations per question, so thousands of settings are tried in seconds.
+
+The utility maximised is ``correct + 0.3 × suggest_with − 4 × wrong − 4 × out_of_scope_answered``:
+a confident wrong answer, or an answer to a question outside the knowledge base, costs four
+correct answers (issue 11: wrong is the worst outcome), and a "did you mean" holding the right
+entry is worth something. Folds are stratified by nothing but a seeded shuffle (seed 11), so
+the run is reproducible. Three families are compared: the character-bigram scores alone (BM25
+weight 0), BM25 alone (with the same guards) and both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.answer_type import missing_answer_type
+from knowledge.evaluation import Case, load_cases
+from knowledge.loader import load_knowledge_base
+from knowledge.matcher import DEFAULT_TUNING, MAX_SUGGESTIONS, STRONG_OVERLAP, Matcher, Tuning
+from knowledge.scope import is_refused
+from knowledge.smalltalk import is_smalltalk
+
+__all__ = ["Counts", "Prepared", "counts", "cross_validate", "prepare_cases", "search"]
+
+WRONG_COST = 4.0
+SUGGEST_VALUE = 0.3
+SEED = 11
+
+# Searched strictest first, so that of settings with equal utility the one that guesses least wins.
+_ANSWER_AT = (45.0, 35.0, 25.0, 15.0)
+_MARGIN = (12.0, 8.0, 6.0, 4.0, 3.0, 2.0, 0.0)
+_WEAK_AT = (101.0, 55.0, 40.0)
+_SUGGEST_AT = (15.0, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One training question, matched once."""
+
+    case: Case
+    fixed: str  # "smalltalk" or "refused" when the decision does not depend on scores, else ""
+    parts: npt.NDArray[np.float64]  # candidates × (phrasing, coverage, fuzz, bm25)
+    right: npt.NDArray[np.bool_]  # candidate is the right entry
+    typed: npt.NDArray[np.bool_]  # candidate's answer states the kind of fact asked
+    strong: npt.NDArray[np.bool_]  # candidate's best phrasing is a near-verbatim match
+    evidence: bool
+    asks: bool
+    weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Verdict counts for one setting on a set of questions."""
+
+    answerable: int
+    correct: int
+    wrong: int
+    suggest_with: int
+    out_of_scope: int
+    oos_answered: int
+    smalltalk: int
+    smalltalk_handled: int
+
+    @property
+    def utility(self) -> float:
+        """The figure maximised (see the module docstring)."""
+        return (
+            self.correct
+            + SUGGEST_VALUE * self.suggest_with
+            - WRONG_COST * (self.wrong + self.oos_answered)
+        )
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+
+    def _values(self) -> tuple[int, ...]:
+        return (
+            self.answerable,
+            self.correct,
+            self.wrong,
+            self.suggest_with,
+            self.out_of_scope,
+            self.oos_answered,
+            self.smalltalk,
+            self.smalltalk_handled,
+        )
+
+    def line(self) -> str:
+        """The counts as one printable line."""
+        a = self.answerable or 1
+        missed = self.answerable - self.correct - self.wrong
+        return (
+            f"correct {self.correct}/{self.answerable} ({self.correct / a:.1%})  "
+            f"wrong {self.wrong} ({self.wrong / a:.1%})  "
+            f"suggest-with {self.suggest_with}/{missed}  "
+            f"OOS answered {self.oos_answered}/{self.out_of_scope}  "
+            f"small talk {self.smalltalk_handled}/{self.smalltalk}  "
+            f"utility {self.utility:.1f}"
+        )
+
+
+def prepare_cases(matcher: Matcher, cases: Iterable[Case]) -> list[Prepared]:
+    """Match every question once and keep what the decision needs."""
+    prepared = []
+    for case in cases:
+        fixed = ""
+        text = matcher.index.prepare(case.question)
+        if is_smalltalk(case.question):
+            fixed = "smalltalk"
+        elif is_refused(text):
+            fixed = "refused"
+        judged = matcher.judge(text)
+        found = judged.found
+        entries = [matcher.kb.entries[c.entry] for c in found]
+        parts = np.array(
+            [(c.phrasing, c.coverage, c.fuzz, c.bm25) for c in found], dtype=np.float64
+        ).reshape(-1, 4)
+        right = np.array(
+            [case.expect == "answer" and case.is_right_entry(e) for e in entries], dtype=bool
+        )
+        answers = [f"{e.answer['zh']}\n{e.answer['en'].casefold()}" for e in entries]
+        typed = np.array([missing_answer_type(text, a) is None for a in answers], dtype=bool)
+        strong = np.array([c.phrasing >= STRONG_OVERLAP for c in found], dtype=bool)
+        prepared.append(
+            Prepared(
+                case=case,
+                fixed=fixed,
+                parts=parts,
+                right=right,
+                typed=typed,
+                strong=strong,
+                evidence=judged.evidence,
+                asks=judged.asks_something,
+                weak=judged.weak_evidence,
+            )
+        )
+    return prepared
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """Per question, for one weight vector: what the thresholds are compared with."""
+
+    expect: npt.NDArray[np.str_]
+    fixed: npt.NDArray[np.str_]
+    top: npt.NDArray[np.float64]
+    gap: npt.NDArray[np.float64]
+    agree: npt.NDArray[np.bool_]
+    top_right: npt.NDArray[np.bool_]
+    top_typed: npt.NDArray[np.bool_]
+    evidence: npt.NDArray[np.bool_]
+    weak: npt.NDArray[np.bool_]
+    asks: npt.NDArray[np.bool_]
+    right_in_top: npt.NDArray[np.float64]  # best score of a right entry among the top 3, or -1
+
+
+def _rank(data: Sequence[Prepared], weights: npt.NDArray[np.float64]) -> _Ranked:
+    size = len(data)
+    top = np.full(size, -1.0)
+    gap = np.zeros(size)
+    agree = np.zeros(size, dtype=bool)
+    top_right = np.zeros(size, dtype=bool)
+    top_typed = np.zeros(size, dtype=bool)
+    evidence = np.zeros(size, dtype=bool)
+    right_in_top = np.full(size, -1.0)
+    for n, p in enumerate(data):
+        if len(p.parts) == 0:
+            continue
+        scores = 100 * (p.parts @ weights)
+        order = np.argsort(-scores, kind="stable")
+        first = order[0]
+        top[n] = scores[first]
+        gap[n] = scores[first] - (scores[order[1]] if len(order) > 1 else 0.0)
+        chars = int(np.argmax(p.parts[:, :3] @ weights[:3]))
+        agree[n] = first == chars == int(np.argmax(p.parts[:, 3]))
+        top_right[n] = p.right[first]
+        top_typed[n] = p.typed[first]
+        evidence[n] = p.evidence or p.strong[first]
+        shown = order[:MAX_SUGGESTIONS]
+        hits = scores[shown][p.right[shown]]
+        if len(hits):
+            right_in_top[n] = float(hits.max())
+    return _Ranked(
+        expect=np.array([p.case.expect for p in data]),
+        fixed=np.array([p.fixed for p in data]),
+        top=top,
+        gap=gap,
+        agree=agree,
+        top_right=top_right,
+        top_typed=top_typed,
+        evidence=evidence,
+        weak=np.array([p.weak for p in data], dtype=bool),
+        asks=np.array([p.asks for p in data], dtype=bool),
+        right_in_top=right_in_top,
+    )
+
+
+def _counts(
+    r: _Ranked, answer_at: float, margin: float, suggest_at: float, weak_at: float, split: float
+) -> Counts:
+    scored = r.fixed == ""
+    evidence = r.evidence | (r.weak & (r.top >= weak_at))
+    gap_needed = np.where(r.agree, margin, split)
+    answered = (
+        scored & evidence & (r.top >= answer_at) & (r.gap >= gap_needed) & r.asks & r.top_typed
+    )
+    floor = np.where(evidence, suggest_at, np.where(r.weak, answer_at, max(answer_at, weak_at)))
+    suggested = scored & ~answered & (r.top >= floor)
+    answerable = r.expect == "answer"
+    oos = r.expect == "none"
+    small = r.expect == "smalltalk"
+    return Counts(
+        answerable=int(answerable.sum()),
+        correct=int((answerable & answered & r.top_right).sum()),
+        wrong=int((answerable & answered & ~r.top_right).sum()),
+        suggest_with=int((answerable & suggested & (r.right_in_top >= floor)).sum()),
+        out_of_scope=int(oos.sum()),
+        oos_answered=int((oos & answered).sum()),
+        smalltalk=int(small.sum()),
+        smalltalk_handled=int((small & (r.fixed == "smalltalk")).sum()),
+    )
+
+
+def counts(data: Sequence[Prepared], tuning: Tuning) -> Counts:
+    """Verdict counts of one setting on prepared questions."""
+    weights = np.array([tuning.phrasing, tuning.coverage, tuning.fuzz, tuning.bm25])
+    ranked = _rank(data, weights)
+    return _counts(
+        ranked,
+        tuning.answer_at,
+        tuning.margin,
+        tuning.suggest_at,
+        tuning.weak_answer_at,
+        tuning.split_margin,
+    )
+
+
+def _weight_grid(family: str, step: int = 4) -> list[tuple[float, float, float, float]]:
+    if family == "bm25":
+        return [(0.0, 0.0, 0.0, 1.0)]
+    grid = []
+    for a, b, c in itertools.product(range(step + 1), repeat=3):
+        rest = step - a - b - c
+        if rest < 0:
+            continue
+        weights = (a / step, b / step, c / step, rest / step)
+        if family == "chars" and weights[3] > 0:
+            continue
+        if family == "fused" and weights[3] == 0:
+            continue
+        grid.append(weights)
+    return grid
+
+
+def search(data: Sequence[Prepared], family: str) -> tuple[Tuning, Counts]:
+    """The setting of one family with the best utility on ``data`` (ties: the strictest)."""
+    best: tuple[Tuning, Counts] | None = None
+    for weights in _weight_grid(family):
+        ranked = _rank(data, np.array(weights))
+        for answer_at, margin, split, suggest_at, weak_at in itertools.product(
+            _ANSWER_AT, _MARGIN, _MARGIN, _SUGGEST_AT, _WEAK_AT
+        ):
+            if suggest_at > answer_at or weak_at < answer_at or split < margin:
+                continue
+            found = _counts(ranked, float(answer_at), margin, suggest_at, weak_at, split)
+            if best is None or found.utility > best[1].utility:
+                tuning = Tuning(*weights, float(answer_at), suggest_at, margin, weak_at, split)
+                best = (tuning, found)
+    assert best is not None
+    return best
+
+
+def cross_validate(data: Sequence[Prepared], family: str, folds: int = 5) -> Counts:
+    """Counts on each held fold for the setting chosen on the other folds, summed."""
+    order = list(range(len(data)))
+    random.Random(SEED).shuffle(order)
+    total: Counts | None = None
+    for k in range(folds):
+        held = {order[i] for i in range(k, len(order), folds)}
+        train = [d for i, d in enumerate(data) if i not in held]
+        tuning, _ = search(train, family)
+        found = counts([data[i] for i in sorted(held)], tuning)
+        total = found if total is None else total + found
+    assert total is not None
+    return total
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Cross-validate the three families, then print the setting chosen on all training data."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sets", nargs="+", type=Path, help="training question sets")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    for path in args.sets:
+        if "heldout" in path.name:
+            parser.error(f"{path} is the held-out set: it is never used for tuning")
+    cases = [case for path in args.sets for case in load_cases(path)]
+    matcher = Matcher(load_knowledge_base(), tuning=replace(DEFAULT_TUNING, bm25=0.25))
+    data = prepare_cases(matcher, cases)
+    print(f"{len(data)} training questions, {args.folds}-fold cross-validation (seed {SEED})")
+    for family in ("chars", "bm25", "fused"):
+        print(f"  {family:6} CV: {cross_validate(data, family, args.folds).line()}")
+    print(f"  current default on all: {counts(data, DEFAULT_TUNING).line()}")
+    for family in ("chars", "bm25", "fused"):
+        tuning, found = search(data, family)
+        print(f"chosen ({family}) on all training data: {tuning}\n  {found.line()}")
+
+
+if __name__ == "__main__":
+    main()

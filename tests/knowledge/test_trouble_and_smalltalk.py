@@ -1,0 +1,90 @@
+"""Questions reporting trouble start with the first steps; small talk is no compliance question."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge import KnowledgeBase, Matcher, load_knowledge_base
+from knowledge.trouble import penalty_last
+
+SANCTION = re.compile("罚|停业|关闭|拘留|penalt|fine|clos", re.IGNORECASE)
+BROKEN_PLANT = "我们厂污水处理设备坏了，出水超标了怎么办"
+
+
+@pytest.fixture(scope="module")
+def real() -> Matcher:
+    return Matcher(load_knowledge_base())
+
+
+def test_a_broken_plant_gets_the_exceedance_steps_first(real: Matcher) -> None:
+    outcome = real.ask(BROKEN_PLANT)
+    assert outcome.first_steps, "a question reporting trouble must come with first steps"
+    assert outcome.first_steps[0].id == "emergency_plan-first-steps-exceedance"
+    if outcome.answer is not None:
+        _assert_duty_before_penalty(outcome.answer)
+
+
+def test_an_answer_to_trouble_puts_the_penalty_last(real: Matcher) -> None:
+    """The exceedance-penalty entry leads with the fine; told to someone in trouble, it ends
+    with it."""
+    entry = real.kb.get("wastewater-exceed-standard-penalty")
+    assert SANCTION.search(entry.answer["zh"].split("\n")[0]), "the entry leads with the fine"
+    _assert_duty_before_penalty(penalty_last(entry.answer["zh"]))
+    _assert_duty_before_penalty(penalty_last(entry.answer["en"]))
+
+
+def _assert_duty_before_penalty(answer: str) -> None:
+    lines = answer.split("\n")
+    assert not SANCTION.search(lines[0]), "duty first"
+    fined = [n for n, line in enumerate(lines) if SANCTION.search(line)]
+    duties = [n for n, line in enumerate(lines) if not SANCTION.search(line)]
+    assert fined and max(duties) < min(fined), "penalties come after every duty"
+
+
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        ("车间着火了，消防水流到厂外了", "emergency_plan-first-steps-firewater"),
+        ("仓库里的化学品泄漏了", "emergency_plan-first-steps-chemical-spill"),
+        ("在线监测数据超标了", "emergency_plan-first-steps-exceedance"),
+        ("The wastewater plant broke down and the outlet exceeds the limit", None),
+    ],
+)
+def test_first_steps_are_ordered_by_relevance_to_the_message(
+    real: Matcher, message: str, first: str | None
+) -> None:
+    steps = real.first_steps(message)
+    assert {e.id for e in steps} == {e.id for e in real.kb.tagged("emergency")}
+    expected = first or "emergency_plan-first-steps-exceedance"
+    assert steps[0].id == expected
+
+
+def test_a_question_without_trouble_gets_no_first_steps(real: Matcher) -> None:
+    assert real.ask("排污许可证有效期几年").first_steps == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("你好", "zh"),
+        ("谢谢老师！", "zh"),
+        ("你是机器人吗", "zh"),
+        ("你是機器人嗎？", "zh-hant"),
+        ("Thanks!", "en"),
+        ("Who are you?", "en"),
+    ],
+)
+def test_small_talk_is_recognised_in_the_askers_language(
+    matcher: Matcher, message: str, lang: str
+) -> None:
+    outcome = matcher.ask(message)
+    assert (outcome.status, outcome.lang) == ("smalltalk", lang)
+    assert outcome.entry is None and outcome.answer is None and outcome.suggestions == ()
+
+
+def test_a_greeting_in_front_of_a_question_does_not_hide_the_question(
+    fixture_kb: KnowledgeBase, matcher: Matcher
+) -> None:
+    assert matcher.ask("你好，环评要多久").status == "answered"
