@@ -1,6 +1,7 @@
 """The composition root: every handler of the bot, registered in order.
 
-Group -1 holds the gate (who is this?). Group 0 holds the features: conversations first (they
+Group -2 holds the gate's policy on where the bot talks (private chats; see `bot.gate`), group -1
+the gate itself (who is this?). Group 0 holds the features: conversations first (they
 only claim updates of people in the middle of one), then commands and buttons, then plain text as
 a question, then the refusals for whatever nobody handled.
 """
@@ -19,7 +20,7 @@ from telegram.request import BaseRequest
 from bot.context import BotContext, context_types
 from bot.conversations import share_latest
 from bot.desk import start_desk, stop_desk
-from bot.gate import load_member
+from bot.gate import admit, load_member
 from bot.handlers import (
     answers,
     ask,
@@ -85,6 +86,7 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data.services = services
 
+    application.add_handler(TypeHandler(Update, admit), group=-2)
     application.add_handler(TypeHandler(Update, load_member), group=-1)
     handlers: list[BaseHandler[Any, Any, Any]] = [
         answers.build_handler(),
