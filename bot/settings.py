@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # the bureau) after this long: minutes for an urgent one, working days for a normal one.
     help_urgent_ack_minutes: Annotated[int, Field(gt=0)] = 30
     help_normal_ack_working_days: Annotated[int, Field(gt=0)] = 1
+    # "Ask a person" (a question forwarded to a mentor or the bureau): per account and hour.
+    ask_person_guest_per_hour: Annotated[int, Field(ge=0)] = 3
+    ask_person_member_per_hour: Annotated[int, Field(ge=0)] = 10
 
     @field_validator("timezone")
     @classmethod

@@ -407,6 +407,8 @@ class QuestionLog(SQLModel, table=True):
     outcome: QuestionOutcome = Field(sa_type=_enum(QuestionOutcome), index=True)
     feedback: Feedback = Field(default=Feedback.none, sa_type=_enum(Feedback))
     forwarded_to: int | None = Field(default=None, foreign_key="people.id")
+    # When the asker pressed "ask a person": what the per-account limit counts.
+    forwarded_at: datetime | None = _utc(default=None)
     answer_text: str | None = None
     answered_by: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = _created()
