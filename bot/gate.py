@@ -1,6 +1,6 @@
 """The gate: is this for us, who is this, and may they do that?
 
-`admit` runs first for every update (a `TypeHandler` in group -2, see `bot.app`) and is the one
+`admit` runs first for every update (a `TypeHandler` in group -3, see `bot.app`) and is the one
 policy on where the bot talks. Everything personal — onboarding, items, visits, questions — happens
 in private chats only; there the update goes on. Anything else stops here, quietly:
 
@@ -12,7 +12,7 @@ in private chats only; there the update goes on. Anything else stops here, quiet
   Chinese, the programme's language: a group never sees private data, and never becomes a
   person's chat. A button pressed in a group is answered the same way, privately, as an alert.
 
-`load_member` runs next (group -1): it loads
+`load_member` runs next (group -2): it loads
 the sender's person and role from the database and makes it the current `Member`. Handlers that
 need a role are registered with a `for_roles` filter; whatever falls through reaches the
 refusal handlers at the end of `bot.app`. Button handlers additionally re-check the object they act
