@@ -1,8 +1,11 @@
 """The composition root: every handler of the bot, registered in order.
 
-Group -1 holds the gate (who is this?). Group 0 holds the features: conversations first (they
-only claim updates of people in the middle of one), then commands and buttons, then plain text as
-a question, then the refusals for whatever nobody handled.
+Group -3 holds the gate's policy on where the bot talks (private chats; see `bot.gate`), group -2
+the gate itself (who is this?), group -1 the notice for a dialogue too old to continue after a
+restart. Group 0 holds the features: conversations first (they only claim updates of people in
+the middle of one), then commands and buttons, then plain text as a question, then the refusals
+for whatever nobody handled. Group 1 writes what the update changed in dialogues and drafts to
+the database (`bot.persistence`), so a restart continues them.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, context_types
-from bot.conversations import share_latest
+from bot.conversations import TIMEOUT, save_now, share_latest, tell_expired
 from bot.desk import start_desk, stop_desk
-from bot.gate import load_member
+from bot.gate import admit, load_member
 from bot.handlers import (
     answers,
     ask,
@@ -43,6 +46,7 @@ from bot.handlers import (
     visits,
 )
 from bot.notifier import TelegramNotifier
+from bot.persistence import DatabasePersistence
 from bot.services import Services
 from bot.settings import Settings
 from bot.ui.menus import set_default_menus
@@ -73,6 +77,7 @@ def build_application(
     """
     builder = Application.builder().context_types(context_types)
     builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = builder.persistence(DatabasePersistence(services, TIMEOUT))
     if request is not None:
         token = (
             settings.telegram_token.get_secret_value() if settings.telegram_token else OFFLINE_TOKEN
@@ -87,7 +92,9 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data.services = services
 
-    application.add_handler(TypeHandler(Update, load_member), group=-1)
+    application.add_handler(TypeHandler(Update, admit), group=-3)
+    application.add_handler(TypeHandler(Update, load_member), group=-2)
+    application.add_handler(TypeHandler(Update, tell_expired), group=-1)
     handlers: list[BaseHandler[Any, Any, Any]] = [
         answers.build_handler(),
         broadcast.build_handler(),
@@ -118,6 +125,7 @@ def build_application(
     ]
     share_latest(handlers)  # a person is in one conversation at a time: the latest
     application.add_handlers(handlers)
+    application.add_handler(TypeHandler(Update, save_now), group=1)
     application.add_error_handler(errors.report_error)
     return application
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from knowledge.entry import Entry
@@ -54,8 +54,21 @@ __all__ = [
 
 MAX_BYTES = 64
 
-# Field kinds: database ids and page numbers are decimal integers; words are KB/taxonomy ids.
-_KIND_PATTERNS = {"int": r"\d{1,19}", "word": r"[a-z0-9_\-]{1,58}"}
+# Field kinds, each bounded to what it stands for, so a forged value is refused here as a stale
+# button instead of failing deeper down (an id above int64 overflows SQLite's driver; one above
+# int32 overflows PostgreSQL's ``integer``):
+#   id     a database id: 1 .. 2**31 - 1, the range of the tables' `Integer` primary keys
+#   int    a small number (page, list index, 0/1 flag, a day as yyyymmdd): 0 .. 2**31 - 1
+#   stamp  a local wall-clock minute, yyyymmddhhmm (twelve digits)
+#   word   a knowledge-base or taxonomy id
+_KIND_PATTERNS = {
+    "id": r"\d{1,10}",
+    "int": r"\d{1,10}",
+    "stamp": r"\d{12}",
+    "word": r"[a-z0-9_\-]{1,58}",
+}
+_INT32_MAX = 2**31 - 1
+_KIND_RANGES = {"id": range(1, _INT32_MAX + 1), "int": range(0, _INT32_MAX + 1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +77,37 @@ class CallbackFormat:
 
     Attributes:
         prefix: a short unique tag routed by the handler's ``pattern``.
-        fields: the kinds of the fields that follow, ``"int"`` or ``"word"``.
+        fields: the kinds of the fields that follow: ``"id"``, ``"int"``, ``"stamp"`` or
+            ``"word"`` (see ``_KIND_PATTERNS``).
     """
 
     prefix: str
     fields: tuple[str, ...] = ()
 
     @property
-    def pattern(self) -> re.Pattern[str]:
-        """The regular expression a handler registers to receive exactly this format."""
+    def regex(self) -> re.Pattern[str]:
+        """The shape of this format's data (ranges are checked by `decode`)."""
         parts = [re.escape(self.prefix), *(f"({_KIND_PATTERNS[k]})" for k in self.fields)]
         return re.compile("^" + ":".join(parts) + "$")
+
+    @property
+    def pattern(self) -> Callable[[object], bool]:
+        """What a handler registers as its ``pattern`` to receive exactly this format.
+
+        A predicate rather than a regular expression, so that values out of their range (a
+        forged ``iv:9999999999``) match no handler and get the "expired button" reply.
+        """
+        return self.matches
+
+    def matches(self, data: object) -> bool:
+        """Whether ``data`` is of this format with every value in range."""
+        if not isinstance(data, str):
+            return False
+        try:
+            self.decode(data)
+        except ValueError:
+            return False
+        return True
 
     def encode(self, *values: int | str) -> str:
         """Build the callback data for these field values.
@@ -85,7 +118,7 @@ class CallbackFormat:
         if len(values) != len(self.fields):
             raise ValueError(f"{self.prefix}: expected {len(self.fields)} values")
         data = ":".join([self.prefix, *(str(v) for v in values)])
-        if len(data.encode()) > MAX_BYTES or not self.pattern.match(data):
+        if len(data.encode()) > MAX_BYTES or not self.matches(data):
             raise ValueError(f"callback data {data!r} does not fit format {self.prefix!r}")
         return data
 
@@ -93,26 +126,34 @@ class CallbackFormat:
         """Return the typed field values of ``data``.
 
         Raises:
-            ValueError: if ``data`` is not of this format (forged or stale buttons).
+            ValueError: if ``data`` is not of this format, or a value is out of its range
+                (forged or stale buttons).
         """
-        match = self.pattern.match(data or "")
+        match = self.regex.match(data or "")
         if match is None:
             raise ValueError(f"not a {self.prefix!r} callback: {data!r}")
-        return tuple(
-            int(v) if kind == "int" else v
-            for kind, v in zip(self.fields, match.groups(), strict=True)
-        )
+        values: list[int | str] = []
+        for kind, raw in zip(self.fields, match.groups(), strict=True):
+            if kind == "word":
+                values.append(raw)
+                continue
+            number = int(raw)
+            bounds = _KIND_RANGES.get(kind)
+            if bounds is not None and number not in bounds:
+                raise ValueError(f"{self.prefix!r} callback: {kind} {number} out of range")
+            values.append(number)
+        return tuple(values)
 
     def ints(self, data: str | None) -> tuple[int, ...]:
-        """Like `decode` for formats made only of integers, typed as such."""
+        """Like `decode` for formats made only of numbers, typed as such."""
         return tuple(int(v) for v in self.decode(data))
 
 
 # Questions and answers
-FEEDBACK = CallbackFormat("fb", ("int", "int"))  # question log id, 1 = 👍 / 0 = 👎
-SUGGESTION = CallbackFormat("sg", ("int", "word"))  # question log id, entry ref
-FORWARD_QUESTION = CallbackFormat("fw", ("int",))  # question log id
-REPLY_QUESTION = CallbackFormat("rp", ("int",))  # question log id
+FEEDBACK = CallbackFormat("fb", ("id", "int"))  # question log id, 1 = 👍 / 0 = 👎
+SUGGESTION = CallbackFormat("sg", ("id", "word"))  # question log id, entry ref
+FORWARD_QUESTION = CallbackFormat("fw", ("id",))  # question log id
+REPLY_QUESTION = CallbackFormat("rp", ("id",))  # question log id
 # Topics
 TOPIC_ROOT = CallbackFormat("tp")
 TOPIC_CATEGORY = CallbackFormat("tc", ("word",))
@@ -120,19 +161,19 @@ TOPIC_SUBCATEGORY = CallbackFormat("ts", ("word",))
 TOPIC_ENTRY = CallbackFormat("te", ("word",))  # entry ref
 # Rectification items
 ITEM_PAGE = CallbackFormat("il", ("int",))  # page
-ITEM_VIEW = CallbackFormat("iv", ("int",))  # item id
-ITEM_PROGRESS = CallbackFormat("ip", ("int",))
-ITEM_DONE = CallbackFormat("id", ("int",))
-ITEM_VERIFY = CallbackFormat("iok", ("int",))
-ITEM_RETURN = CallbackFormat("irt", ("int",))
-ITEM_EVIDENCE = CallbackFormat("ie", ("int",))  # item id: send its photos, documents, notes
+ITEM_VIEW = CallbackFormat("iv", ("id",))  # item id
+ITEM_PROGRESS = CallbackFormat("ip", ("id",))
+ITEM_DONE = CallbackFormat("id", ("id",))
+ITEM_VERIFY = CallbackFormat("iok", ("id",))
+ITEM_RETURN = CallbackFormat("irt", ("id",))
+ITEM_EVIDENCE = CallbackFormat("ie", ("id",))  # item id: send its photos, documents, notes
 # Mentors
 MENTEE_PAGE = CallbackFormat("ml", ("int",))  # page
-MENTEE_ITEMS = CallbackFormat("me", ("int", "int"))  # enterprise id, page
-ITEM_ADD = CallbackFormat("ia", ("int",))  # enterprise id
+MENTEE_ITEMS = CallbackFormat("me", ("id", "int"))  # enterprise id, page
+ITEM_ADD = CallbackFormat("ia", ("id",))  # enterprise id
 # Help requests; HELP_VISIT is the hook the visit-booking feature takes over.
-HELP_ACK = CallbackFormat("ha", ("int",))
-HELP_VISIT = CallbackFormat("hv", ("int",))
+HELP_ACK = CallbackFormat("ha", ("id",))
+HELP_VISIT = CallbackFormat("hv", ("id",))
 HELP_START = CallbackFormat("hs")  # opens /helpme from an answer to a question reporting trouble
 # Preferences
 LANGUAGE = CallbackFormat("lg", ("word",))
@@ -172,22 +213,22 @@ ALL_FORMATS = (*ALL_FORMATS, ITEM_ADD_SUBCATEGORY)
 # Visits (bot/handlers/visit*.py). Pickers carry their choices so far, so a picker message works
 # after a restart; times are local wall-clock numbers (day 20260601, start 202606011430);
 # purpose and phase are indexes into `bot.handlers.visits.PURPOSES` / `PHASES` (append-only).
-VISIT_HAND = CallbackFormat("vh", ("int",))  # small hand id
-VISIT_DAY = CallbackFormat("vd", ("int", "int"))  # small hand id, day
-VISIT_TIME = CallbackFormat("vt", ("int", "int"))  # small hand id, start
-VISIT_PURPOSE = CallbackFormat("vu", ("int", "int", "int"))  # ..., purpose index
-VISIT_BOOK = CallbackFormat("vb", ("int", "int", "int", "int"))  # ..., phase index
-VISIT_CONFIRM = CallbackFormat("vc", ("int",))  # visit id
-VISIT_MOVE = CallbackFormat("vm", ("int",))  # visit id: pick a new day
-VISIT_MOVE_DAY = CallbackFormat("vmd", ("int", "int"))  # visit id, day
-VISIT_MOVE_TIME = CallbackFormat("vmt", ("int", "int"))  # visit id, start: then the reason
-VISIT_CANCEL = CallbackFormat("vx", ("int",))  # visit id: then the reason
-VISIT_ICS = CallbackFormat("vi", ("int",))  # visit id
-VISIT_OUTCOME = CallbackFormat("vr", ("int",))  # visit id: the after-visit dialogue
-VISIT_VERIFIED = CallbackFormat("vv", ("int",))  # item id, toggled in the dialogue
+VISIT_HAND = CallbackFormat("vh", ("id",))  # small hand id
+VISIT_DAY = CallbackFormat("vd", ("id", "int"))  # small hand id, day
+VISIT_TIME = CallbackFormat("vt", ("id", "stamp"))  # small hand id, start
+VISIT_PURPOSE = CallbackFormat("vu", ("id", "stamp", "int"))  # ..., purpose index
+VISIT_BOOK = CallbackFormat("vb", ("id", "stamp", "int", "int"))  # ..., phase index
+VISIT_CONFIRM = CallbackFormat("vc", ("id",))  # visit id
+VISIT_MOVE = CallbackFormat("vm", ("id",))  # visit id: pick a new day
+VISIT_MOVE_DAY = CallbackFormat("vmd", ("id", "int"))  # visit id, day
+VISIT_MOVE_TIME = CallbackFormat("vmt", ("id", "stamp"))  # visit id, start: then the reason
+VISIT_CANCEL = CallbackFormat("vx", ("id",))  # visit id: then the reason
+VISIT_ICS = CallbackFormat("vi", ("id",))  # visit id
+VISIT_OUTCOME = CallbackFormat("vr", ("id",))  # visit id: the after-visit dialogue
+VISIT_VERIFIED = CallbackFormat("vv", ("id",))  # item id, toggled in the dialogue
 VISIT_ITEMS_DONE = CallbackFormat("vn")
 VISIT_FINDING_SUB = CallbackFormat("vfs", ("word",))  # sub-category of a new finding
-VISIT_BOOK_ANYWAY = CallbackFormat("vba", ("int", "int", "int", "int"))  # as VISIT_BOOK, warned
+VISIT_BOOK_ANYWAY = CallbackFormat("vba", ("id", "stamp", "int", "int"))  # as VISIT_BOOK, warned
 ALL_FORMATS = (
     *ALL_FORMATS,
     VISIT_HAND,
@@ -213,19 +254,19 @@ ALL_FORMATS = (
 # broadcast notice's `Action.acknowledge_broadcast` button becomes (bot.notifier). Audience
 # values are ids (round, big hand) or indexes into the lists the picker showed (towns,
 # industries, roles, phases).
-BROADCAST_ACK = CallbackFormat("ba", ("int",))  # broadcast id: "收到 / Acknowledged"
+BROADCAST_ACK = CallbackFormat("ba", ("id",))  # broadcast id: "收到 / Acknowledged"
 BROADCAST_FILTER = CallbackFormat("bf", ("word",))  # audience criterion to pick a value for
 BROADCAST_VALUE = CallbackFormat("bv", ("word", "int"))  # criterion, value id or index
 BROADCAST_PREVIEW = CallbackFormat("bp")
 BROADCAST_ACK_TOGGLE = CallbackFormat("bq")
 BROADCAST_SEND = CallbackFormat("bs")  # the explicit confirmation: send now
 BROADCAST_SCHEDULE = CallbackFormat("bt")  # then the time as text
-BROADCAST_STOP = CallbackFormat("bx", ("int",))  # broadcast id: cancel while sending
-BROADCAST_REPORT = CallbackFormat("br", ("int",))  # broadcast id: who acknowledged
-CURATE_LINK = CallbackFormat("cl", ("int",))  # question id: pick an entry
-CURATE_ENTRY = CallbackFormat("ce", ("int", "word"))  # question id, entry ref
-CURATE_DRAFT = CallbackFormat("cd", ("int",))  # question id: then the answer as text
-CURATE_REVIEWED = CallbackFormat("cr", ("int",))  # question id
+BROADCAST_STOP = CallbackFormat("bx", ("id",))  # broadcast id: cancel while sending
+BROADCAST_REPORT = CallbackFormat("br", ("id",))  # broadcast id: who acknowledged
+CURATE_LINK = CallbackFormat("cl", ("id",))  # question id: pick an entry
+CURATE_ENTRY = CallbackFormat("ce", ("id", "word"))  # question id, entry ref
+CURATE_DRAFT = CallbackFormat("cd", ("id",))  # question id: then the answer as text
+CURATE_REVIEWED = CallbackFormat("cr", ("id",))  # question id
 ALL_FORMATS = (
     *ALL_FORMATS,
     BROADCAST_ACK,
@@ -246,10 +287,10 @@ ALL_FORMATS = (
 
 # Help requests as a workflow (bot/handlers/requests.py, visit_hook.py). REQUEST_VIEW's format is
 # also built by `scheduler.help_escalation` for its "open" button: keep the two in step.
-REQUEST_VIEW = CallbackFormat("rq", ("int",))  # help request id: open it
-REQUEST_CALL = CallbackFormat("rc", ("int",))  # help request id: show the phone to call
-REQUEST_CLOSE = CallbackFormat("rx", ("int",))  # help request id: then the outcome as text
-REQUEST_SOONEST = CallbackFormat("hf", ("int",))  # help request id: the first free slot
+REQUEST_VIEW = CallbackFormat("rq", ("id",))  # help request id: open it
+REQUEST_CALL = CallbackFormat("rc", ("id",))  # help request id: show the phone to call
+REQUEST_CLOSE = CallbackFormat("rx", ("id",))  # help request id: then the outcome as text
+REQUEST_SOONEST = CallbackFormat("hf", ("id",))  # help request id: the first free slot
 ALL_FORMATS = (*ALL_FORMATS, REQUEST_VIEW, REQUEST_CALL, REQUEST_CLOSE, REQUEST_SOONEST)
 
 

@@ -1,10 +1,15 @@
-"""What every conversation shares: the /cancel fallback, a timeout, per-user state.
+"""What every conversation shares: the /cancel fallback, a timeout, per-user state that survives
+a restart.
+
+Every conversation is persistent (`bot.persistence.DatabasePersistence`): its state and the
+person's draft are in the database after each update, so a restarted bot continues the dialogue;
+one older than `TIMEOUT` at start-up is not continued, and `tell_expired` says so plainly.
 
 A person is in one conversation at a time: the one they started last. Without that rule, starting
 a second conversation (say /helpme while an item submission waits for evidence) would leave the
 first listening, and the first, being earlier in the handler list, would take the replies meant
-for the second — with the second's draft. `share_latest` gives all conversations of one
-application a record of which conversation each person entered last; the others step aside.
+for the second — with the second's draft. `share_latest` groups the conversations of one
+application; entering one ends the person's others (durably, like any state change).
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
+from bot.persistence import DatabasePersistence
 from bot.ui.replies import respond
 from catalog import text
 
@@ -28,8 +34,10 @@ __all__ = [
     "conversation",
     "draft_of",
     "end_draft",
+    "save_now",
     "share_latest",
     "start_draft",
+    "tell_expired",
 ]
 
 TIMEOUT = timedelta(minutes=30)
@@ -53,20 +61,18 @@ def _key(update: object) -> _Key | None:
 
 
 class _Conversation(ConversationHandler[Any]):
-    """A conversation that steps aside once its person has entered another one."""
+    """A conversation that ends the person's other conversations when they enter it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.latest: dict[_Key, str] = {}  # replaced by one shared dict in `share_latest`
+        self.siblings: list[_Conversation] = []  # set by `share_latest`
         for handler in self.entry_points:
             handler.callback = self._entering(handler.callback)
 
-    def check_update(self, update: object) -> Any:
-        key = _key(update)
-        superseded = key is not None and self.latest.get(key, self.name) != self.name
-        if superseded and not any(h.check_update(update) for h in self.entry_points):
-            return None  # a reply to the conversation they started later, not to this one
-        return super().check_update(update)
+    def end_for(self, key: _Key) -> None:
+        """End ``key``'s dialogue in this conversation, if any (recorded for the persistence)."""
+        if key in self._conversations:
+            self._update_state(self.END, key)
 
     def _entering(
         self, callback: Callable[[Update, Any], Coroutine[Any, Any, Any]]
@@ -75,19 +81,52 @@ class _Conversation(ConversationHandler[Any]):
             state = await callback(update, context)
             key = _key(update)
             if key is not None and state not in (None, ConversationHandler.END):
-                assert self.name is not None
-                self.latest[key] = self.name
+                for other in self.siblings:
+                    if other is not self:
+                        other.end_for(key)
             return state
 
         return entered
 
 
 def share_latest(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> None:
-    """Let the conversations among ``handlers`` know which one each person entered last."""
-    latest: dict[_Key, str] = {}
-    for handler in handlers:
-        if isinstance(handler, _Conversation):
-            handler.latest = latest
+    """Make the conversations among ``handlers`` end each other when a person enters one."""
+    group = [handler for handler in handlers if isinstance(handler, _Conversation)]
+    for handler in group:
+        handler.siblings = group
+
+
+async def tell_expired(update: Update, context: BotContext) -> None:
+    """Tell a person whose dialogue was too old to continue after a restart to start again.
+
+    Registered right after the gate. Their message was meant for that dialogue, so it goes no
+    further (it is not a question); a command or a button does, after the notice.
+    """
+    persistence = context.application.persistence
+    key = _key(update)
+    if not isinstance(persistence, DatabasePersistence) or key is None:
+        return
+    name = persistence.expired.pop(key, None)
+    if name is None:
+        return
+    await persistence.forget_conversation(name, key)
+    minutes = int(TIMEOUT.total_seconds() // 60)
+    await respond(
+        update, context.bot, text(context.member.lang, "conversation.expired", minutes=minutes)
+    )
+    message = update.effective_message
+    if update.callback_query is None and not (message and (message.text or "").startswith("/")):
+        raise ApplicationHandlerStop
+
+
+async def save_now(update: Update, context: BotContext) -> None:
+    """After every update: write the dialogue states and drafts it changed (see module doc)."""
+    application = context.application
+    if application.persistence is None:
+        return
+    if update.effective_user is not None:
+        application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+    await application.update_persistence()
 
 
 def conversation(
@@ -95,7 +134,7 @@ def conversation(
     entry_points: Sequence[BaseHandler[Any, Any, Any]],
     states: Mapping[object, Sequence[BaseHandler[Any, Any, Any]]],
 ) -> ConversationHandler[Any]:
-    """A conversation keyed by chat and user, with /cancel and a 30-minute timeout.
+    """A persistent conversation keyed by chat and user, with /cancel and a 30-minute timeout.
 
     Button entry points are tracked per chat, not per message, on purpose: a conversation is about
     what the person types next, whichever message's button started it. PTB warns about that
@@ -109,12 +148,14 @@ def conversation(
             fallbacks=[CommandHandler("cancel", cancel)],
             conversation_timeout=TIMEOUT,
             name=name,
+            persistent=True,
             allow_reentry=True,
         )
 
 
 def start_draft(context: BotContext, **values: Any) -> dict[str, Any]:
-    """Begin the conversation's draft (what the person has typed so far; it is not durable)."""
+    """Begin the conversation's draft (what the person has typed so far; plain JSON values,
+    stored with the dialogue's state)."""
     draft = dict(values)
     if context.user_data is not None:
         context.user_data[_DRAFT] = draft

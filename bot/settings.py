@@ -57,11 +57,14 @@ class Settings(BaseSettings):
     help_normal_ack_working_days: Annotated[int, Field(gt=0)] = 1
     # Wrong invite codes from all accounts together that stop redeeming for everyone until the
     # window has passed (each account is also locked out after 5 wrong codes in an hour).
+    invite_global_max_failures: Annotated[int, Field(gt=0)] = 30
+    invite_global_window_minutes: Annotated[float, Field(gt=0)] = 10.0
     # False: no daily digests on weekends and public holidays (China's official calendar, with
     # adjusted working days), which the next working day's digest then covers.
     digests_on_days_off: bool = True
-    invite_global_max_failures: Annotated[int, Field(gt=0)] = 30
-    invite_global_window_minutes: Annotated[float, Field(gt=0)] = 10.0
+    # "Ask a person" (a question forwarded to a mentor or the bureau): per account and hour.
+    ask_person_guest_per_hour: Annotated[int, Field(ge=0)] = 3
+    ask_person_member_per_hour: Annotated[int, Field(ge=0)] = 10
 
     @field_validator("timezone")
     @classmethod

@@ -47,6 +47,8 @@ __all__ = [
     "Broadcast",
     "BroadcastDelivery",
     "ComplianceDate",
+    "ConversationState",
+    "ConversationUserData",
     "Enterprise",
     "Evidence",
     "ExtraPhrasing",
@@ -408,6 +410,8 @@ class QuestionLog(SQLModel, table=True):
     outcome: QuestionOutcome = Field(sa_type=_enum(QuestionOutcome), index=True)
     feedback: Feedback = Field(default=Feedback.none, sa_type=_enum(Feedback))
     forwarded_to: int | None = Field(default=None, foreign_key="people.id")
+    # When the asker pressed "ask a person": what the per-account limit counts.
+    forwarded_at: datetime | None = _utc(default=None)
     answer_text: str | None = None
     answered_by: int | None = Field(default=None, foreign_key="people.id")
     created_at: datetime = _created()
@@ -481,6 +485,34 @@ class LedgerEntry(SQLModel, table=True):
     key: str = Field(max_length=200, unique=True)
     claimed_at: datetime = _created()
     sent_at: datetime | None = _utc(default=None)
+
+
+# --- dialogues in progress ----------------------------------------------------------------------
+
+
+class ConversationState(SQLModel, table=True):
+    """Where one person is in one of the bot's dialogues, so that a restart continues it.
+
+    Written by the bot's persistence (``bot.persistence``) after every update; ``key`` and
+    ``state`` are JSON (a conversation key is ``[chat_id, user_id]``, a state a small int).
+    """
+
+    __tablename__ = "conversation_states"
+
+    name: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=64)
+    state: str = Field(max_length=200)
+    updated_at: datetime = _created()
+
+
+class ConversationUserData(SQLModel, table=True):
+    """A person's dialogue drafts (PTB's ``user_data``, as JSON), kept with the states."""
+
+    __tablename__ = "conversation_user_data"
+
+    user_id: int = Field(sa_type=_TG_ID, primary_key=True)
+    data: str
+    updated_at: datetime = _created()
 
 
 def _clean_every_string_column() -> None:

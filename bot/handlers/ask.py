@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.context import BotContext
+from bot.context import BotContext, Member
+from bot.settings import Settings
 from bot.ui.html import escape
 from bot.ui.rendering import render_answer, render_entry, render_first_steps
 from bot.ui.replies import pressed, pressed_ids, respond, send
 from catalog import language_of, text
 from knowledge.language import LANGS, Lang
 from programme.errors import Refused
+from programme.questions import ForwardLimits, next_forward_at
 from programme.recipients import question_recipient
 from storage.enums import Feedback, QuestionOutcome
 from storage.repositories import questions
 
 __all__ = ["HANDLERS", "ask_question", "forward_to_person", "open_suggestion", "rate_answer"]
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 1000  # longer texts are cut before matching and logging
 
@@ -137,7 +145,13 @@ async def forward_to_person(update: Update, context: BotContext) -> None:
     """ "Ask a person": send the question to the asker's mentor, or to the bureau."""
     (question_id,) = await pressed_ids(update, callbacks.FORWARD_QUESTION)
     member = context.member
-    async with context.services.unit_of_work() as session:
+    services = context.services
+    now = services.clock()
+    async with services.unit_of_work() as session:
+        refusal = await _forward_refusal(session, member, question_id, now, services.settings)
+        if refusal is not None:
+            await respond(update, context.bot, refusal)
+            return
         recipient = await question_recipient(session, member)
         if recipient is None or recipient.chat_id is None or recipient.id is None:
             await respond(update, context.bot, text(member.lang, "forward.nobody"))
@@ -147,6 +161,7 @@ async def forward_to_person(update: Update, context: BotContext) -> None:
             question_id=question_id,
             chat_id=member.chat_id,
             to_person_id=recipient.id,
+            now=now,
         )
     lang = language_of(recipient.language.value)
     asker = escape(
@@ -158,6 +173,29 @@ async def forward_to_person(update: Update, context: BotContext) -> None:
     await respond(
         update, context.bot, text(member.lang, "forward.done", name=escape(recipient.name))
     )
+
+
+async def _forward_refusal(
+    session: AsyncSession, member: Member, question_id: int, now: datetime, settings: Settings
+) -> str | None:
+    """Why this question is not forwarded now (already forwarded, or the hourly limit), if so."""
+    logged = await questions.get_question(session=session, question_id=question_id)
+    if logged.chat_id == member.chat_id and logged.forwarded_to is not None:
+        return text(member.lang, "forward.already")
+    limits = ForwardLimits(
+        guest=settings.ask_person_guest_per_hour, member=settings.ask_person_member_per_hour
+    )
+    again = await next_forward_at(session, member, member.chat_id, now, limits)
+    if again is None:
+        return None
+    log.info("%s: ask-a-person limit reached until %s", member.describe(), again)
+    local = again.astimezone(settings.tz)
+    when = (
+        f"{local:%H:%M}"
+        if local.date() == now.astimezone(settings.tz).date()
+        else f"{local:%m-%d %H:%M}"
+    )
+    return text(member.lang, "forward.limited", time=when)
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import Feedback, QuestionOutcome
 from storage.errors import NotFound
@@ -103,17 +104,42 @@ async def choose_entry(
 
 
 async def forward_question(
-    *, session: AsyncSession, question_id: int, chat_id: int, to_person_id: int
+    *,
+    session: AsyncSession,
+    question_id: int,
+    chat_id: int,
+    to_person_id: int,
+    now: datetime | None = None,
 ) -> QuestionLog:
-    """Mark an unanswered question as forwarded to a mentor or bureau admin.
+    """Mark an unanswered question as forwarded to a mentor or bureau admin, at ``now``.
 
     Raises:
         NotFound: if the question does not exist or was asked in another chat.
     """
     row = await _asked_in(session=session, question_id=question_id, chat_id=chat_id)
     row.forwarded_to = to_person_id
+    row.forwarded_at = now or utcnow()
     await session.flush()
     return row
+
+
+async def forwarded_since(
+    *, session: AsyncSession, person_id: int | None, chat_id: int, since: datetime
+) -> list[datetime]:
+    """When the asker forwarded questions to a person after ``since``, oldest first.
+
+    The asker is the person (whichever chat they asked in) or, for a guest, the chat.
+    """
+    asker = (
+        col(QuestionLog.person_id) == person_id
+        if person_id is not None
+        else col(QuestionLog.chat_id) == chat_id
+    )
+    forwarded_at = col(QuestionLog.forwarded_at)
+    rows = await session.execute(
+        select(forwarded_at).where(asker, forwarded_at > since).order_by(forwarded_at)
+    )
+    return [value for (value,) in rows if value is not None]
 
 
 async def answer_question(
