@@ -17,8 +17,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.busy import SayingRequest, retry_when_busy
 from bot.context import BotContext, context_types
 from bot.conversations import TIMEOUT, save_now, share_latest, tell_expired
 from bot.desk import start_desk, stop_desk
@@ -82,13 +83,16 @@ def build_application(
         token = (
             settings.telegram_token.get_secret_value() if settings.telegram_token else OFFLINE_TOKEN
         )
-        builder = builder.token(token).request(request).get_updates_request(request)
+        builder = builder.token(token).request(SayingRequest(request)).get_updates_request(request)
     else:
         if settings.telegram_token is None:
             raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
         builder = builder.token(settings.telegram_token.get_secret_value())
         builder = builder.base_url(settings.bot_api_base_url).rate_limiter(FloodControl())
-        builder = builder.read_timeout(READ_TIMEOUT).connect_timeout(CONNECT_TIMEOUT)
+        wire = HTTPXRequest(
+            connection_pool_size=256, read_timeout=READ_TIMEOUT, connect_timeout=CONNECT_TIMEOUT
+        )
+        builder = builder.request(SayingRequest(wire))
     application: BotApplication = builder.build()
     application.bot_data.services = services
 
@@ -124,6 +128,7 @@ def build_application(
         *refusals.HANDLERS,
     ]
     share_latest(handlers)  # a person is in one conversation at a time: the latest
+    retry_when_busy(handlers)  # a busy SQLite is waited out while nothing has been said yet
     application.add_handlers(handlers)
     application.add_handler(TypeHandler(Update, save_now), group=1)
     application.add_error_handler(errors.report_error)

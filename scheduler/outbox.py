@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import Clock, SystemClock
 from scheduler.notifier import Action, Button, Notice, Notifier, Recipient, SendStatus
+from storage.db import in_transaction
 from storage.enums import BroadcastStatus, DeliveryStatus
 from storage.models import Broadcast
 from storage.repositories import broadcasts as repo
@@ -274,7 +275,8 @@ class Outbox:
         room = holding - len(self._tasks)
         if room < max(1, holding // 2):
             return None
-        async with self.session_factory() as session, session.begin():
+
+        async def claim(session: AsyncSession) -> list[repo.Claimed]:
             await repo.start_due(session=session, now=self.clock.now())
             claimed = await repo.claim(
                 session=session, limit=room, lease=self.config.lease, now=self.clock.now()
@@ -283,6 +285,10 @@ class Outbox:
             for broadcast_id in missing:
                 broadcast = await repo.get_broadcast(session=session, broadcast_id=broadcast_id)
                 self._notices[broadcast_id] = notice_for(broadcast)
+            return claimed
+
+        # A busy SQLite (an import writing meanwhile) is waited out here, not a worker restart.
+        claimed = await in_transaction(self.session_factory, claim)
         held = self._held()
         # A row of ours whose lease lapsed (a late heartbeat) is ours again, not a second send.
         claimed = [row for row in claimed if row.delivery_id not in held]
@@ -297,8 +303,11 @@ class Outbox:
         self._last_heartbeat = time.monotonic()
         held = sorted(self._held())
         if held:
-            async with self.session_factory() as session, session.begin():
+
+            async def renew(session: AsyncSession) -> None:
                 await repo.renew(session=session, delivery_ids=held, now=self.clock.now())
+
+            await in_transaction(self.session_factory, renew)
 
     def _held(self) -> set[int]:
         """Rows claimed by this worker and not yet recorded or given back."""
@@ -371,7 +380,8 @@ class Outbox:
         """Write queued outcomes, release rows of cancelled broadcasts, close finished ones."""
         batch, self._batch = self._batch, _Batch()
         in_flight = {row.broadcast_id for row in self._tasks.values()}
-        async with self.session_factory() as session, session.begin():
+
+        async def write(session: AsyncSession) -> None:
             await repo.record(session=session, outcomes=batch.outcomes)
             await repo.release(session=session, delivery_ids=batch.unsent)
             if in_flight:
@@ -379,6 +389,14 @@ class Outbox:
                 self._cancelled = {b for b, s in found.items() if s is BroadcastStatus.cancelled}
             if batch.outcomes:
                 await repo.finish_completed(session=session, now=self.clock.now())
+
+        try:
+            await in_transaction(self.session_factory, write)
+        except Exception:
+            # Not written: the outcomes stay queued for the next flush instead of being lost.
+            self._batch.outcomes[:0] = batch.outcomes
+            self._batch.unsent[:0] = batch.unsent
+            raise
 
     async def _shutdown(self) -> None:
         """Graceful stop: rows not yet sent go back to pending; finished sends are recorded."""
