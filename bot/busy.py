@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # button press was answered. Set by the transport, read and reset by the retrying wrapper.
 _said: ContextVar[bool] = ContextVar("handinhand_said", default=False)
 _answered: ContextVar[bool] = ContextVar("handinhand_answered", default=False)
+_again: ContextVar[bool] = ContextVar("handinhand_again", default=False)  # a retry is running
 _SILENT = frozenset({"getMe", "getUpdates", "getFile", "setMyCommands", "deleteWebhook"})
 _ANSWERED_ALREADY = (200, b'{"ok":true,"result":true}')
 
@@ -66,7 +67,7 @@ class SayingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         if endpoint == "answerCallbackQuery":
-            if _answered.get():  # a retried callback answers the press again: once is enough
+            if _again.get() and _answered.get():  # a retry answers the press again: once is enough
                 return _ANSWERED_ALREADY
             _answered.set(True)
         elif endpoint not in _SILENT:
@@ -84,19 +85,26 @@ class SayingRequest(BaseRequest):
 
 def _retrying(callback: Callback, attempts: int) -> Callback:
     async def run(update: Any, context: Any) -> Any:
-        _answered.set(False)
         delay = 0.05
-        for attempt in range(1, attempts + 1):
+        _answered.set(False)
+        try:
+            for attempt in range(1, attempts + 1):
+                _said.set(False)
+                _again.set(attempt > 1)
+                try:
+                    return await callback(update, context)
+                except Exception as exc:
+                    if not is_busy(exc) or _said.get() or attempt == attempts:
+                        raise
+                    log.warning("database busy in %s (attempt %d); again", callback, attempt)
+                await asyncio.sleep(delay * (1 + random.random()))
+                delay *= 2
+            raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+        finally:
+            # Updates may run one after another in one task: nothing carries over to the next.
+            _answered.set(False)
             _said.set(False)
-            try:
-                return await callback(update, context)
-            except Exception as exc:
-                if not is_busy(exc) or _said.get() or attempt == attempts:
-                    raise
-                log.warning("database busy in %s (attempt %d); running it again", callback, attempt)
-            await asyncio.sleep(delay * (1 + random.random()))
-            delay *= 2
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+            _again.set(False)
 
     run.__name__ = getattr(callback, "__name__", "callback")
     run.__qualname__ = getattr(callback, "__qualname__", run.__name__)

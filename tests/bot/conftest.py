@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_application, running
+from bot.app import build_application, running, start_reminders
 from bot.services import Services
 from bot.settings import Settings
 from bot.terminal.recording import RecordingRequest
@@ -143,9 +143,13 @@ async def bot(
         session_factory=sqlite_session_factory,
         knowledge=knowledge_base,
         matcher=matcher,
+        # Jobs are armed but APScheduler's loop does not run: a digest or escalation due "now"
+        # by the fixed clock would otherwise land among the calls a test is looking at.
+        start_reminders=False,
     )
     request = RecordingRequest()
     app = build_application(settings, services, request=request)
     async with running(app):
+        await start_reminders(app, run_scheduler=False)
         request.clear()
         yield BotHarness(app, request)
