@@ -26,7 +26,7 @@ from scheduler.notifier import Action, Button, Notice
 from scheduler.runtime import Runtime, lookup
 from storage.enums import HelpEventKind, HelpStatus, Role
 from storage.models import Person
-from storage.repositories import help_requests, people, reminders
+from storage.repositories import help_requests, ledger, people
 
 __all__ = [
     "add_working_days",
@@ -134,7 +134,7 @@ async def run_help_escalation(runtime: Runtime) -> DeliveryReport:
                     key = bureau_key(request.id, admin.id)
                     batch.append(Outgoing(key, admin, notice))
                     key_request[key] = (request.id, 2)
-        taken = await reminders.claimed_among(session=session, keys=[o.key for o in batch])
+        taken = await ledger.claimed_among(session=session, keys=[o.key for o in batch])
     fresh = [out for out in batch if out.key not in taken]
     report = await deliver(fresh, runtime)
     told: dict[tuple[int, int], int] = {}
