@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
@@ -144,7 +146,7 @@ async def forward_to_person(update: Update, context: BotContext) -> None:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CallbackQueryHandler(rate_answer, pattern=callbacks.FEEDBACK.pattern),
     CallbackQueryHandler(open_suggestion, pattern=callbacks.SUGGESTION.pattern),
     CallbackQueryHandler(forward_to_person, pattern=callbacks.FORWARD_QUESTION.pattern),
