@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, BaseHandler, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.busy import SayingRequest, retry_when_busy
@@ -76,7 +76,10 @@ def build_application(
         request: a custom Bot API transport (the recording request of the tests and the terminal
             chat); None talks HTTP to ``settings.bot_api_base_url``, rate-limited.
     """
-    builder = Application.builder().context_types(context_types)
+    # Any bot type: the rate limiter below turns ExtBot[None] into ExtBot[int] (its RLARGS).
+    builder: ApplicationBuilder[Any, BotContext, Any, Any, Any, Any] = (
+        Application.builder().context_types(context_types)
+    )
     builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
     builder = builder.persistence(DatabasePersistence(services, TIMEOUT))
     if request is not None:

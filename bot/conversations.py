@@ -169,4 +169,5 @@ def draft_of(context: BotContext) -> dict[str, Any] | None:
 
 def end_draft(context: BotContext) -> dict[str, Any] | None:
     """Forget the draft (the conversation is over); returns it."""
-    return (context.user_data or {}).pop(_DRAFT, None)
+    draft: dict[str, Any] | None = (context.user_data or {}).pop(_DRAFT, None)
+    return draft

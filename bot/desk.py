@@ -37,7 +37,7 @@ def outbox_config(settings: Settings) -> OutboxConfig:
 
 
 def _services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    services = application.bot_data.services
+    services: Services | None = application.bot_data.services
     assert services is not None and services.session_factory is not None
     return services
 

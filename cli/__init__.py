@@ -32,12 +32,13 @@ class LazyGroup(TyperGroup):
         super().__init__(**attrs)
         self._listing = False
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    # ``ctx`` is Any: typer bundles its own click, whose Context is not public API.
+    def list_commands(self, ctx: Any) -> list[str]:
         from cli.commands import COMMANDS
 
         return list(dict.fromkeys([*COMMANDS, *super().list_commands(ctx)]))
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         from cli.commands import COMMANDS
 
         entry = COMMANDS.get(cmd_name)
@@ -57,7 +58,7 @@ class LazyGroup(TyperGroup):
             self.commands[cmd_name] = command
         return command
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
@@ -50,7 +50,16 @@ __all__ = [
 
 _CLOSED = (ItemStatus.verified, ItemStatus.waived)
 _TRAINING = (VisitPurpose.training, VisitPurpose.drill)
-_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+
+class _NextLine(TypedDict):
+    """fpdf2's keywords for "then start a new line" (replacing the deprecated ``ln=1``)."""
+
+    new_x: XPos
+    new_y: YPos
+
+
+_LINE: _NextLine = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 _GREY = (110, 110, 110)
 
 
@@ -168,7 +177,7 @@ class _Document(FPDF):
         if self.page_no() > 1:
             self.set_font("cjk", size=8)
             self.set_text_color(*_GREY)
-            self.cell(0, 5, self.heading, align=Align.R, **_LINE)  # type: ignore[arg-type]
+            self.cell(0, 5, self.heading, align=Align.R, **_LINE)
             self.set_text_color(0, 0, 0)
             self.ln(2)
 
@@ -201,7 +210,7 @@ def _heading(pdf: _Document, title: str) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("cjk", size=13)
-    pdf.cell(0, 9, title, **_LINE)  # type: ignore[arg-type]
+    pdf.cell(0, 9, title, **_LINE)
     pdf.set_font("cjk", size=9.5)
 
 
@@ -253,7 +262,7 @@ class _Writer:
     def title(self) -> None:
         pdf = self.pdf
         pdf.set_font("cjk", size=18)
-        pdf.cell(0, 12, self.t("report.title"), align=Align.C, **_LINE)  # type: ignore[arg-type]
+        pdf.cell(0, 12, self.t("report.title"), align=Align.C, **_LINE)
         pdf.set_font("cjk", size=10)
         pdf.cell(0, 6, self.t("report.number", number=report_number(self.facts)), align=Align.C)
         pdf.ln(6)
@@ -261,7 +270,7 @@ class _Writer:
         pdf.ln(8)
         if self.pdf.draft:
             pdf.set_text_color(200, 30, 30)
-            pdf.multi_cell(0, 6, self.t("report.draft_note"), **_LINE)  # type: ignore[arg-type]
+            pdf.multi_cell(0, 6, self.t("report.draft_note"), **_LINE)
             pdf.set_text_color(0, 0, 0)
             pdf.ln(2)
 
@@ -310,7 +319,7 @@ class _Writer:
         ]
         self.pdf.set_font("cjk", size=10)
         for line in lines:
-            self.pdf.multi_cell(0, 6.5, line, **_LINE)  # type: ignore[arg-type]
+            self.pdf.multi_cell(0, 6.5, line, **_LINE)
 
     # --- the phases ---------------------------------------------------------------------------
 
@@ -339,7 +348,7 @@ class _Writer:
         """The phase's findings in one line, written above its table so the two stay together."""
         self.pdf.ln(1.5)
         if not items:
-            self.pdf.cell(0, 6, self.t("report.phase.none_found"), **_LINE)  # type: ignore[arg-type]
+            self.pdf.cell(0, 6, self.t("report.phase.none_found"), **_LINE)
             return
         closed = sum(i.status in _CLOSED for i in items)
         evidence = sum(self.facts.evidence.get(i.id or 0, 0) for i in items)
@@ -353,7 +362,7 @@ class _Writer:
                 rate=percent(closed, len(items)),
                 evidence=evidence,
             ),
-            **_LINE,  # type: ignore[arg-type]
+            **_LINE,
         )
 
     def sub_category_table(
@@ -515,7 +524,7 @@ class _Writer:
         pdf.set_font("cjk", size=10)
         # A draft must not claim what the pairing has not done.
         statement = "report.draft_note" if pdf.draft else "report.sign.statement"
-        pdf.multi_cell(0, 6, self.t(statement), **_LINE)  # type: ignore[arg-type]
+        pdf.multi_cell(0, 6, self.t(statement), **_LINE)
         pdf.ln(3)
         parties = [
             self.t("report.sign.mentor", company=f.big_hand.name if f.big_hand else ""),
@@ -551,7 +560,7 @@ class _Writer:
         pdf = self.pdf
         _heading(pdf, self.t("report.visits.title"))
         if not self.facts.visits:
-            pdf.cell(0, 6, self.t("report.none"), **_LINE)  # type: ignore[arg-type]
+            pdf.cell(0, 6, self.t("report.none"), **_LINE)
             return
         pdf.set_font("cjk", size=9)
         with pdf.table(
@@ -580,7 +589,7 @@ class _Writer:
         pdf = self.pdf
         _heading(pdf, self.t("report.items.title"))
         if not self.facts.items:
-            pdf.cell(0, 6, self.t("report.none"), **_LINE)  # type: ignore[arg-type]
+            pdf.cell(0, 6, self.t("report.none"), **_LINE)
             return
         pdf.set_font("cjk", size=8.5)
         with pdf.table(

@@ -105,7 +105,7 @@ class _Book:
         self.tz = tz
         self.zone = str(getattr(tz, "key", tz))
         self.book = Workbook()
-        self.book.remove(self.book.active)  # type: ignore[arg-type]
+        self.book.remove(self.book.worksheets[0])  # the empty sheet a new workbook starts with
 
     def pick(self, pair: tuple[str, str]) -> str:
         return (pair[0] if self.lang == "zh" else pair[1]).format(tz=self.zone)

@@ -206,7 +206,11 @@ def _calendar_notice(found: CalendarReminder, values: dict[str, object]) -> Noti
 async def _calendar(
     session: AsyncSession, due: list[tuple[Person, NotificationPrefs]], today: date
 ) -> list[Outgoing]:
-    managers = {p.id: p for p, prefs in due if p.role is Role.manager and prefs.calendar}
+    managers = {
+        p.id: p
+        for p, prefs in due
+        if p.id is not None and p.role is Role.manager and prefs.calendar
+    }
     if not managers:
         return []
     sources = await reminders.calendar_sources(session=session, manager_ids=list(managers))

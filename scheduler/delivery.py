@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from scheduler.notifier import Notice, Recipient, SendStatus
 from scheduler.runtime import Runtime
@@ -93,10 +94,12 @@ async def deliver(batch: Sequence[Outgoing], runtime: Runtime) -> DeliveryReport
         if result.status is SendStatus.sent:
             report.sent.append(out.key)
             if out.person.reachability is not Reachability.reachable:
-                reached.add(out.person.id)  # type: ignore[arg-type]
+                assert out.person.id is not None  # a stored person
+                reached.add(out.person.id)
         elif result.status is SendStatus.blocked:
             log.info("person %s is unreachable (%s)", out.person.id, result.error)
-            report.blocked.append(out.person.id)  # type: ignore[arg-type]
+            assert out.person.id is not None  # a stored person
+            report.blocked.append(out.person.id)
             report.failed.append(out.key)
         elif result.status is SendStatus.unknown:
             log.warning("notice %s: outcome unknown (%s); not sent again", out.key, result.error)
@@ -120,5 +123,5 @@ async def _set_reachability(
 ) -> None:
     if person_ids:
         await session.execute(
-            update(Person).where(Person.id.in_(person_ids)).values(reachability=value)  # type: ignore[union-attr]
+            update(Person).where(col(Person.id).in_(person_ids)).values(reachability=value)
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["NotificationPrefs", "parse_preferences"]
 
@@ -56,7 +56,7 @@ def _time(value: Any) -> time | None:
         return None
 
 
-def _quiet(value: Any) -> tuple[time, time] | bool | None:
+def _quiet(value: Any) -> tuple[time, time] | Literal[False] | None:
     """Quiet hours from either stored shape; ``False`` when unreadable."""
     if value in ("", None, [], ()):
         return None
@@ -81,5 +81,5 @@ def parse_preferences(
         calendar=bool(stored.get("calendar", True)),
         escalations=bool(stored.get("escalations", True)),
         digest_time=_time(stored.get("digest_time")) or default_digest_time,
-        quiet_hours=DEFAULT_QUIET if quiet is False else quiet,  # type: ignore[arg-type]
+        quiet_hours=DEFAULT_QUIET if quiet is False else quiet,
     )

@@ -44,7 +44,7 @@ SYNC_EVERY = timedelta(minutes=1)
 SHUTDOWN_GRACE = timedelta(seconds=10)
 
 
-class _DrainingExecutor(AsyncIOExecutor):
+class _DrainingExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 is untyped (Any)
     """APScheduler's asyncio executor, with the running jobs visible so shutdown can await them.
 
     APScheduler 3 can only *cancel* coroutine jobs at shutdown (its shutdown is synchronous). A

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -198,7 +199,7 @@ async def _forward_refusal(
     return text(member.lang, "forward.limited", time=when)
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CallbackQueryHandler(rate_answer, pattern=callbacks.FEEDBACK.pattern),
     CallbackQueryHandler(open_suggestion, pattern=callbacks.SUGGESTION.pattern),
     CallbackQueryHandler(forward_to_person, pattern=callbacks.FORWARD_QUESTION.pattern),

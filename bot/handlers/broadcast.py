@@ -415,7 +415,7 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CallbackQueryHandler(acknowledge_broadcast, pattern=callbacks.BROADCAST_ACK.pattern),
     CallbackQueryHandler(stop_broadcast, pattern=callbacks.BROADCAST_STOP.pattern),
     CallbackQueryHandler(show_report, pattern=callbacks.BROADCAST_REPORT.pattern),

@@ -253,7 +253,7 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("curate", show_queue, filters=for_roles(Role.bureau)),
     CommandHandler("review", show_review_queue, filters=for_roles(Role.bureau)),
     CallbackQueryHandler(mark_reviewed, pattern=callbacks.CURATE_REVIEWED.pattern),

@@ -181,6 +181,6 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CallbackQueryHandler(acknowledge, pattern=callbacks.HELP_ACK.pattern),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -153,7 +154,7 @@ async def mark_in_progress(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, html, item_buttons(item, member), edit=True)
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("items", show_open_items, filters=for_roles(Role.manager)),
     CallbackQueryHandler(show_open_items, pattern=callbacks.ITEM_PAGE.pattern),
     CallbackQueryHandler(show_item, pattern=callbacks.ITEM_VIEW.pattern),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -73,7 +75,7 @@ async def show_mentee_items(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, html, [*rows, *extra], edit=True)
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("mine", show_mentees, filters=for_roles(Role.mentor)),
     CallbackQueryHandler(show_mentees, pattern=callbacks.MENTEE_PAGE.pattern),
     CallbackQueryHandler(show_mentee_items, pattern=callbacks.MENTEE_ITEMS.pattern),

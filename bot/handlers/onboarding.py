@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -177,7 +178,7 @@ async def explain_help(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, "\n".join(lines))
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("start", onboard),
     CommandHandler("language", offer_languages),
     CallbackQueryHandler(choose_language, pattern=callbacks.LANGUAGE.pattern),

@@ -6,6 +6,7 @@ Registered last in `bot.app`, so they only see updates no feature handled.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
@@ -60,7 +61,7 @@ async def refuse_media(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, text(context.member.lang, "refusal.media"))
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     MessageHandler(filters.COMMAND, refuse_command),
     CallbackQueryHandler(refuse_button),
     MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, refuse_media),

@@ -229,7 +229,7 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("requests", list_requests, filters=for_roles(Role.mentor, Role.bureau)),
     CallbackQueryHandler(show_request, pattern=callbacks.REQUEST_VIEW.pattern),
     CallbackQueryHandler(show_phone, pattern=callbacks.REQUEST_CALL.pattern),

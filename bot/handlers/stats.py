@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Any
 
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -99,6 +100,6 @@ async def show_stats(update: Update, context: BotContext) -> None:
         )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("stats", show_stats, filters=for_roles(Role.bureau)),
 ]

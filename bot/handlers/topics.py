@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -89,7 +91,7 @@ async def open_entry(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, render_entry(entry, lang), back)
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("topics", browse_topics),
     CallbackQueryHandler(browse_topics, pattern=callbacks.TOPIC_ROOT.pattern),
     CallbackQueryHandler(open_category, pattern=callbacks.TOPIC_CATEGORY.pattern),

@@ -240,7 +240,8 @@ def _remember(context: BotContext, **draft: object) -> None:
 
 
 def _forget(context: BotContext) -> dict[str, Any] | None:
-    return (context.user_data or {}).pop(_DRAFT, None)
+    draft: dict[str, Any] | None = (context.user_data or {}).pop(_DRAFT, None)
+    return draft
 
 
 async def read_when(update: Update, context: BotContext) -> int:
@@ -646,7 +647,7 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("visit", start_booking, filters=for_roles(Role.mentor)),
     CallbackQueryHandler(pick_purpose, pattern=callbacks.VISIT_TIME.pattern),
     CallbackQueryHandler(pick_phase, pattern=callbacks.VISIT_PURPOSE.pattern),

@@ -43,7 +43,7 @@ _ITEMS_SHOWN = 20
 
 
 def _draft(context: BotContext) -> dict[str, Any]:
-    draft = (context.user_data or {}).get(_DRAFT)
+    draft: dict[str, Any] | None = (context.user_data or {}).get(_DRAFT)
     if draft is None:
         raise Refused(context.member, "visit outcome without a draft")
     return draft

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InputFile, Update
@@ -240,7 +241,7 @@ async def send_ics(update: Update, context: BotContext) -> None:
     )
 
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("visits", show_visits, filters=for_roles(Role.mentor, Role.manager)),
     CallbackQueryHandler(send_ics, pattern=callbacks.VISIT_ICS.pattern),
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from storage.credit_code import ALPHABET, check_character
 from storage.demo.findings import FINDINGS
@@ -49,7 +49,7 @@ from storage.models import (
     Round,
     Visit,
 )
-from storage.repositories.audits import apply_scores
+from storage.repositories.audits import apply_totals
 
 __all__ = [
     "BIG_HANDS",
@@ -252,7 +252,7 @@ async def _insert(
     """
     if not rows:
         return []
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel, not in its stubs
     start = (await session.scalar(select(func.max(table.c.id)))) or 0
     for n, row in enumerate(rows, start=start + 1):
         row["id"] = n
@@ -372,7 +372,7 @@ async def load_demo(
     people: list[dict[str, Any]] = []
 
     def person(role: Role, enterprise_id: int | None, name: str) -> dict[str, Any]:
-        row = {
+        row: dict[str, Any] = {
             "role": role,
             "enterprise_id": enterprise_id,
             "name": name,
@@ -404,7 +404,7 @@ async def load_demo(
     rng.shuffle(groups)
     phases = rng.choices(list(Phase), weights=(15, 50, 25, 10), k=SMALL_HANDS)
     phases[0] = Phase.middle  # the chat's demo manager is mid-programme
-    pairing_rows = [
+    pairing_rows: list[dict[str, Any]] = [
         {
             "round_id": round_id,
             "big_hand_id": big,
@@ -437,15 +437,16 @@ async def load_demo(
             created_at=_at(day, 17),
         )
         scores = {s: float(rng.randint(3, 10)) for s in SubCategory}
-        for row in apply_scores(audit, scores):
-            score_rows.append(
-                {"sub_category": row.sub_category, "score": row.score, "max_score": row.max_score}
-            )
+        apply_totals(audit, scores)
+        # max_score is left to the column's default, as an AuditScore row would have it.
+        score_rows.extend({"sub_category": sub, "score": score} for sub, score in scores.items())
         audit_objs.append(audit)
     audit_ids = await _insert(session, Audit, [a.model_dump(exclude={"id"}) for a in audit_objs])
     for n, row in enumerate(score_rows):
         row["audit_id"] = audit_ids[n // len(SubCategory)]
-    await session.execute(insert(AuditScore.__table__), score_rows)  # type: ignore[attr-defined]
+    # The table, not the entity: a Core executemany, no ORM bulk insert.
+    table = AuditScore.__table__  # type: ignore[attr-defined]  # set by SQLModel, not in its stubs
+    await session.execute(insert(table), score_rows)
 
     # Rectification items with their histories.
     combos = [(s, f) for s, pairs in FINDINGS.items() for f in pairs]
@@ -637,18 +638,20 @@ async def demo_person_ids(session: AsyncSession) -> DemoPeople:
     """
 
     async def first(*where: Any) -> int | None:
-        return await session.scalar(select(Person.id).where(*where).order_by(Person.id).limit(1))
+        return await session.scalar(
+            select(col(Person.id)).where(*where).order_by(col(Person.id)).limit(1)
+        )
 
-    manager = await first(Person.role == Role.manager)
-    bureau = await first(Person.role == Role.bureau)
+    manager = await first(col(Person.role) == Role.manager)
+    bureau = await first(col(Person.role) == Role.bureau)
     mentor = None
     if manager is not None:
         mentor = await session.scalar(
-            select(PairingMentor.person_id)
-            .join(Pairing, Pairing.id == PairingMentor.pairing_id)
-            .join(Round, Round.id == Pairing.round_id)
-            .join(Person, Person.enterprise_id == Pairing.small_hand_id)
-            .where(Person.id == manager, Round.is_current.is_(True))  # type: ignore[attr-defined]
+            select(col(PairingMentor.person_id))
+            .join(Pairing, col(Pairing.id) == PairingMentor.pairing_id)
+            .join(Round, col(Round.id) == Pairing.round_id)
+            .join(Person, col(Person.enterprise_id) == Pairing.small_hand_id)
+            .where(col(Person.id) == manager, col(Round.is_current).is_(True))
             .limit(1)
         )
     if manager is None or mentor is None or bureau is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import SubCategory
 from storage.imports.duplicates import DuplicateCheck
@@ -72,9 +73,9 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
         for score in await scalars_in(session, select(AuditScore), AuditScore.audit_id, audit_ids):
             stored.setdefault(score.audit_id, {})[SubCategory(score.sub_category)] = score.score
     current_pairings = (
-        select(Pairing.small_hand_id, Pairing.id)
-        .join(Round, Round.id == Pairing.round_id)  # type: ignore[arg-type]
-        .where(Round.is_current.is_(True))  # type: ignore[attr-defined]
+        select(col(Pairing.small_hand_id), col(Pairing.id))
+        .join(Round, col(Round.id) == Pairing.round_id)
+        .where(col(Round.is_current).is_(True))
     )
     pairing_of = {
         small_hand_id: pairing_id

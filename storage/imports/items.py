@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import ItemStatus, Severity, SubCategory
 from storage.imports.duplicates import DuplicateCheck
@@ -110,8 +111,8 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
                 }
             )
         elif any(getattr(found_item, k) != value for k, value in fields.items()):
-            for key, value in fields.items():
-                setattr(found_item, key, value)
+            for name, value in fields.items():
+                setattr(found_item, name, value)
             found_item.updated_at = now
             counts.updated += 1
         else:
@@ -120,7 +121,7 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
         # One multi-row INSERT … RETURNING instead of an ORM flush per item: thousands of rows.
         ids = (
             await session.execute(
-                insert(Item).returning(Item.id, sort_by_parameter_order=True), new
+                insert(Item).returning(col(Item.id), sort_by_parameter_order=True), new
             )
         ).scalars()
         await session.execute(

@@ -11,6 +11,7 @@ import re
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import EnterpriseKind, Phase, Role
 from storage.imports.duplicates import DuplicateCheck
@@ -162,10 +163,10 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     years = sorted({r.values["year"] for r in rows})
     rounds = {
         r.year: r
-        for r in (await session.execute(select(Round).where(Round.year.in_(years)))).scalars()  # type: ignore[attr-defined]
+        for r in (await session.execute(select(Round).where(col(Round.year).in_(years)))).scalars()
     }
     has_current = (
-        await session.execute(select(Round.id).where(Round.is_current.is_(True)))  # type: ignore[attr-defined]
+        await session.execute(select(col(Round.id)).where(col(Round.is_current).is_(True)))
     ).first() is not None
     for year in years:
         if year not in rounds:
@@ -175,7 +176,12 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
             session.add(rounds[year])
     await session.flush()
 
-    round_ids = [rounds[y].id for y in years]
+    round_id_of: dict[int, int] = {}
+    for year in years:
+        stored_id = rounds[year].id
+        assert stored_id is not None  # flushed above
+        round_id_of[year] = stored_id
+    round_ids = list(round_id_of.values())
     existing = {
         (p.round_id, p.small_hand_id): p
         for p in await scalars_in(session, select(Pairing), Pairing.round_id, round_ids)
@@ -192,14 +198,14 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     counts = Counts()
     pairing_of_row: dict[int, Pairing] = {}
     for row in rows:
-        round_id = rounds[row.values["year"]].id
+        round_id = round_id_of[row.values["year"]]
         big_id = known[row.values[_BIG.key]][0]
         small_id = known[row.values[_SMALL.key]][0]
         phase = row.values["phase"]
         pairing = existing.get((round_id, small_id))
         if pairing is None:
             pairing = Pairing(
-                round_id=round_id,  # type: ignore[arg-type]
+                round_id=round_id,
                 big_hand_id=big_id,
                 small_hand_id=small_id,
                 phase=phase or Phase.early,
@@ -220,9 +226,10 @@ async def apply(session: AsyncSession, rows: list[ParsedRow], errors: list[RowEr
     await session.flush()
     for number, mentor_ids in mentors_of_row.items():
         pairing_id = pairing_of_row[number].id
+        assert pairing_id is not None  # flushed above
         for person_id in mentor_ids:
             if (pairing_id, person_id) not in linked:
-                linked.add((pairing_id, person_id))  # type: ignore[arg-type]
-                session.add(PairingMentor(pairing_id=pairing_id, person_id=person_id))  # type: ignore[arg-type]
+                linked.add((pairing_id, person_id))
+                session.add(PairingMentor(pairing_id=pairing_id, person_id=person_id))
     await session.flush()
     return counts

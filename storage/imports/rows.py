@@ -196,8 +196,8 @@ def parse_table(
         row = ParsedRow(number)
         row_errors: list[RowError] = []
         for column in columns:
-            index = positions.get(column.key)
-            value = cells[index] if index is not None and index < len(cells) else None
+            at = positions.get(column.key)
+            value = cells[at] if at is not None and at < len(cells) else None
             if _blank(value):
                 if column.required:
                     row_errors.append(column.error(number, "必填项为空", "required value missing"))

@@ -19,9 +19,21 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Result,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -76,6 +88,16 @@ __all__ = [
 ]
 
 _WITH_ERROR = (DeliveryStatus.failed, DeliveryStatus.blocked, DeliveryStatus.unknown)
+_DELIVERIES: Table = BroadcastDelivery.__table__  # type: ignore[attr-defined]  # set by SQLModel, not in its stubs
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or INSERT … SELECT without RETURNING matched.
+
+    Such a statement's result is a ``CursorResult``, which has ``rowcount``;
+    ``AsyncSession.execute`` is typed with the general ``Result``.
+    """
+    return cast(CursorResult[Any], result).rowcount
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,35 +203,35 @@ def audience_query(audience: Audience, *, today: date) -> Select[Any]:
     People without a Telegram chat or who blocked the bot are left out: the preview must count
     exactly the people who will get a delivery row.
     """
-    query = select(Person.id).where(reachable())
+    query = select(col(Person.id)).where(reachable())
     if audience.roles:
-        query = query.where(Person.role.in_(audience.roles))  # type: ignore[attr-defined]
+        query = query.where(col(Person.role).in_(audience.roles))
     if audience.town is not None or audience.industry is not None:
-        own = [Enterprise.id == Person.enterprise_id]
+        own = [col(Enterprise.id) == col(Person.enterprise_id)]
         if audience.town is not None:
-            own.append(Enterprise.town == audience.town)
+            own.append(col(Enterprise.town) == audience.town)
         if audience.industry is not None:
-            own.append(Enterprise.industry == audience.industry)
-        query = query.where(exists(select(Enterprise.id).where(*own)))
+            own.append(col(Enterprise.industry) == audience.industry)
+        query = query.where(exists(select(col(Enterprise.id)).where(*own)))
     pairing_filters = []
     if audience.round_id is not None:
-        pairing_filters.append(Pairing.round_id == audience.round_id)
+        pairing_filters.append(col(Pairing.round_id) == audience.round_id)
     if audience.big_hand_id is not None:
-        pairing_filters.append(Pairing.big_hand_id == audience.big_hand_id)
+        pairing_filters.append(col(Pairing.big_hand_id) == audience.big_hand_id)
     if audience.phase is not None:
-        pairing_filters.append(Pairing.phase == audience.phase)
+        pairing_filters.append(col(Pairing.phase) == audience.phase)
     if pairing_filters:
         # A person takes part in a pairing through their enterprise, on either side of it.
         member_of = or_(
-            Pairing.small_hand_id == Person.enterprise_id,
-            Pairing.big_hand_id == Person.enterprise_id,
+            col(Pairing.small_hand_id) == col(Person.enterprise_id),
+            col(Pairing.big_hand_id) == col(Person.enterprise_id),
         )
-        query = query.where(exists(select(Pairing.id).where(member_of, *pairing_filters)))
+        query = query.where(exists(select(col(Pairing.id)).where(member_of, *pairing_filters)))
     if audience.overdue:
-        overdue = select(Item.id).where(
-            Item.enterprise_id == Person.enterprise_id,
+        overdue = select(col(Item.id)).where(
+            col(Item.enterprise_id) == col(Person.enterprise_id),
             items.is_open(),
-            Item.due_on < today,  # type: ignore[operator]
+            col(Item.due_on) < today,
         )
         query = query.where(exists(overdue))
     return query
@@ -275,11 +297,11 @@ async def create_broadcast(
         literal(0),
         literal(""),
     )
-    insert = BroadcastDelivery.__table__.insert().from_select(  # type: ignore[attr-defined]
+    insert = _DELIVERIES.insert().from_select(
         ["broadcast_id", "person_id", "status", "attempts", "last_error"], rows
     )
     result = await session.execute(insert)
-    return broadcast, int(result.rowcount)  # type: ignore[attr-defined]
+    return broadcast, _rowcount(result)
 
 
 async def get_broadcast(*, session: AsyncSession, broadcast_id: int) -> Broadcast:
@@ -297,13 +319,13 @@ async def start_due(*, session: AsyncSession, now: datetime | None = None) -> li
     result = await session.execute(
         update(Broadcast)
         .where(
-            Broadcast.status == BroadcastStatus.scheduled,
-            Broadcast.scheduled_at <= now,  # type: ignore[operator]
+            col(Broadcast.status) == BroadcastStatus.scheduled,
+            col(Broadcast.scheduled_at) <= now,
         )
         .values(status=BroadcastStatus.sending, started_at=now)
-        .returning(Broadcast.id)
+        .returning(col(Broadcast.id))
     )
-    return [row[0] for row in result.all()]
+    return list(cast(Sequence[int], result.scalars().all()))  # keys read back are never NULL
 
 
 async def cancel(*, session: AsyncSession, broadcast_id: int, now: datetime | None = None) -> bool:
@@ -319,26 +341,29 @@ async def cancel(*, session: AsyncSession, broadcast_id: int, now: datetime | No
     result = await session.execute(
         update(Broadcast)
         .where(
-            Broadcast.id == broadcast_id,
-            Broadcast.status.in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),  # type: ignore[attr-defined]
+            col(Broadcast.id) == broadcast_id,
+            col(Broadcast.status).in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),
         )
         .values(status=BroadcastStatus.cancelled, finished_at=now or utcnow())
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(_rowcount(result))
 
 
 async def unfinished_with_creator(*, session: AsyncSession) -> list[Watched]:
     """Scheduled or sending broadcasts whose creator has a chat (the bot shows them the status)."""
     result = await session.execute(
-        select(Broadcast.id, Broadcast.require_ack, Person.chat_id, Person.language)
-        .join(Person, Person.id == Broadcast.created_by)  # type: ignore[arg-type]
-        .where(
-            Broadcast.status.in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),  # type: ignore[attr-defined]
-            Person.chat_id.is_not(None),  # type: ignore[union-attr]
+        select(
+            col(Broadcast.id), col(Broadcast.require_ack), col(Person.chat_id), col(Person.language)
         )
-        .order_by(Broadcast.id)
+        .join(Person, col(Person.id) == col(Broadcast.created_by))
+        .where(
+            col(Broadcast.status).in_((BroadcastStatus.scheduled, BroadcastStatus.sending)),
+            col(Person.chat_id).is_not(None),
+        )
+        .order_by(col(Broadcast.id))
     )
-    rows = result.all()
+    # Keys read back are never NULL, and the WHERE leaves out creators without a chat.
+    rows = cast(Sequence[tuple[int, bool, int, Language]], result.all())
     return [Watched(b, bool(ack), chat, Language(lang).value) for b, ack, chat, lang in rows]
 
 
@@ -350,9 +375,10 @@ async def statuses(
     if not ids:
         return {}
     result = await session.execute(
-        select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_(ids))  # type: ignore[union-attr]
+        select(col(Broadcast.id), col(Broadcast.status)).where(col(Broadcast.id).in_(ids))
     )
-    return {row[0]: BroadcastStatus(row[1]) for row in result.all()}
+    rows = cast(Sequence[tuple[int, BroadcastStatus]], result.all())  # keys are never NULL
+    return {row[0]: BroadcastStatus(row[1]) for row in rows}
 
 
 async def claim(
@@ -369,32 +395,32 @@ async def claim(
     """
     now = now or utcnow()
     candidates = (
-        select(BroadcastDelivery.id)
-        .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)  # type: ignore[arg-type]
+        select(col(BroadcastDelivery.id))
+        .join(Broadcast, col(Broadcast.id) == col(BroadcastDelivery.broadcast_id))
         .where(
-            Broadcast.status == BroadcastStatus.sending,
+            col(Broadcast.status) == BroadcastStatus.sending,
             or_(
-                BroadcastDelivery.status == DeliveryStatus.pending,
+                col(BroadcastDelivery.status) == DeliveryStatus.pending,
                 and_(
-                    BroadcastDelivery.status == DeliveryStatus.sending,
-                    BroadcastDelivery.claimed_at < now - lease,  # type: ignore[operator]
+                    col(BroadcastDelivery.status) == DeliveryStatus.sending,
+                    col(BroadcastDelivery.claimed_at) < now - lease,
                 ),
             ),
         )
-        .order_by(BroadcastDelivery.id)
+        .order_by(col(BroadcastDelivery.id))
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(of=BroadcastDelivery, skip_locked=True)  # type: ignore[arg-type]
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(of=BroadcastDelivery, skip_locked=True)
     result = await session.execute(
         update(BroadcastDelivery)
-        .where(BroadcastDelivery.id.in_(candidates.scalar_subquery()))  # type: ignore[union-attr]
+        .where(col(BroadcastDelivery.id).in_(candidates.scalar_subquery()))
         .values(status=DeliveryStatus.sending, claimed_at=now)
         .returning(
-            BroadcastDelivery.id,
-            BroadcastDelivery.broadcast_id,
-            BroadcastDelivery.person_id,
-            BroadcastDelivery.attempts,
+            col(BroadcastDelivery.id),
+            col(BroadcastDelivery.broadcast_id),
+            col(BroadcastDelivery.person_id),
+            col(BroadcastDelivery.attempts),
         )
         .execution_options(synchronize_session=False)
     )
@@ -407,8 +433,8 @@ async def _with_people(session: AsyncSession, rows: Iterable[Any]) -> list[Claim
     if not rows:
         return []
     people = await session.execute(
-        select(Person.id, Person.chat_id, Person.language).where(
-            Person.id.in_({row[2] for row in rows})  # type: ignore[union-attr]
+        select(col(Person.id), col(Person.chat_id), col(Person.language)).where(
+            col(Person.id).in_({row[2] for row in rows})
         )
     )
     found = {pid: (chat, str(lang)) for pid, chat, lang in people.all()}
@@ -449,8 +475,8 @@ async def release(*, session: AsyncSession, delivery_ids: Sequence[int]) -> None
         await session.execute(
             update(BroadcastDelivery)
             .where(
-                BroadcastDelivery.id.in_(delivery_ids),  # type: ignore[union-attr]
-                BroadcastDelivery.status == DeliveryStatus.sending,
+                col(BroadcastDelivery.id).in_(delivery_ids),
+                col(BroadcastDelivery.status) == DeliveryStatus.sending,
             )
             .values(status=DeliveryStatus.pending, claimed_at=None)
             .execution_options(synchronize_session=False)
@@ -479,7 +505,7 @@ async def requeue_unknown(*, session: AsyncSession, broadcast_id: int) -> int:
         .values(status=DeliveryStatus.pending, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
-    count = int(result.rowcount)  # type: ignore[attr-defined]
+    count = _rowcount(result)
     if count and broadcast.status is BroadcastStatus.done:
         await session.execute(
             update(Broadcast)
@@ -493,10 +519,9 @@ async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     """Store a batch of outcomes (one UPDATE executed for many rows); blocked people are marked."""
     if not outcomes:
         return
-    table = BroadcastDelivery.__table__  # type: ignore[attr-defined]
     statement = (
-        table.update()
-        .where(table.c.id == bindparam("d_id"))
+        _DELIVERIES.update()
+        .where(_DELIVERIES.c.id == bindparam("d_id"))
         .values(
             status=bindparam("d_status"),
             attempts=bindparam("d_attempts"),
@@ -521,10 +546,12 @@ async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     )
     blocked = [o.delivery_id for o in outcomes if o.status is DeliveryStatus.blocked]
     if blocked:
-        people = select(BroadcastDelivery.person_id).where(BroadcastDelivery.id.in_(blocked))  # type: ignore[union-attr]
+        people = select(col(BroadcastDelivery.person_id)).where(
+            col(BroadcastDelivery.id).in_(blocked)
+        )
         await session.execute(
             update(Person)
-            .where(Person.id.in_(people.scalar_subquery()))  # type: ignore[union-attr]
+            .where(col(Person.id).in_(people.scalar_subquery()))
             .values(reachability=Reachability.blocked)
             .execution_options(synchronize_session=False)
         )
@@ -532,17 +559,17 @@ async def record(*, session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
 
 async def finish_completed(*, session: AsyncSession, now: datetime | None = None) -> list[int]:
     """Mark sending broadcasts with nothing left to send as done; returns their ids."""
-    left = select(BroadcastDelivery.id).where(
-        BroadcastDelivery.broadcast_id == Broadcast.id,
-        BroadcastDelivery.status.in_((DeliveryStatus.pending, DeliveryStatus.sending)),  # type: ignore[attr-defined]
+    left = select(col(BroadcastDelivery.id)).where(
+        col(BroadcastDelivery.broadcast_id) == col(Broadcast.id),
+        col(BroadcastDelivery.status).in_((DeliveryStatus.pending, DeliveryStatus.sending)),
     )
     result = await session.execute(
         update(Broadcast)
-        .where(Broadcast.status == BroadcastStatus.sending, ~exists(left))
+        .where(col(Broadcast.status) == BroadcastStatus.sending, ~exists(left))
         .values(status=BroadcastStatus.done, finished_at=now or utcnow())
-        .returning(Broadcast.id)
+        .returning(col(Broadcast.id))
     )
-    return [row[0] for row in result.all()]
+    return list(cast(Sequence[int], result.scalars().all()))  # keys read back are never NULL
 
 
 async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
@@ -554,13 +581,13 @@ async def progress(*, session: AsyncSession, broadcast_id: int) -> Progress:
     broadcast = await get_broadcast(session=session, broadcast_id=broadcast_id)
     result = await session.execute(
         select(
-            BroadcastDelivery.status,
-            BroadcastDelivery.last_error,
+            col(BroadcastDelivery.status),
+            col(BroadcastDelivery.last_error),
             func.count(),
-            func.count(BroadcastDelivery.acknowledged_at),
+            func.count(col(BroadcastDelivery.acknowledged_at)),
         )
-        .where(BroadcastDelivery.broadcast_id == broadcast_id)
-        .group_by(BroadcastDelivery.status, BroadcastDelivery.last_error)
+        .where(col(BroadcastDelivery.broadcast_id) == broadcast_id)
+        .group_by(col(BroadcastDelivery.status), col(BroadcastDelivery.last_error))
     )
     counts: Counter[str] = Counter()
     errors: Counter[str] = Counter()
@@ -590,9 +617,9 @@ async def recipients(
     """Every recipient of a broadcast with their delivery row (the delivery report)."""
     result = await session.execute(
         select(Person, BroadcastDelivery)
-        .join(BroadcastDelivery, BroadcastDelivery.person_id == Person.id)  # type: ignore[arg-type]
-        .where(BroadcastDelivery.broadcast_id == broadcast_id)
-        .order_by(Person.id)
+        .join(BroadcastDelivery, col(BroadcastDelivery.person_id) == col(Person.id))
+        .where(col(BroadcastDelivery.broadcast_id) == broadcast_id)
+        .order_by(col(Person.id))
     )
     return [(row[0], row[1]) for row in result.all()]
 
@@ -605,23 +632,23 @@ async def acknowledge(
     result = await session.execute(
         update(BroadcastDelivery)
         .where(
-            BroadcastDelivery.broadcast_id == broadcast_id,
-            BroadcastDelivery.person_id == person_id,
-            BroadcastDelivery.status == DeliveryStatus.sent,
-            BroadcastDelivery.acknowledged_at.is_(None),  # type: ignore[union-attr]
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.person_id) == person_id,
+            col(BroadcastDelivery.status) == DeliveryStatus.sent,
+            col(BroadcastDelivery.acknowledged_at).is_(None),
         )
         .values(acknowledged_at=now or utcnow())
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(_rowcount(result))
 
 
 async def has_acknowledged(*, session: AsyncSession, broadcast_id: int, person_id: int) -> bool:
     """Whether this person has acknowledged this broadcast."""
     result = await session.execute(
-        select(BroadcastDelivery.id).where(
-            BroadcastDelivery.broadcast_id == broadcast_id,
-            BroadcastDelivery.person_id == person_id,
-            BroadcastDelivery.acknowledged_at.is_not(None),  # type: ignore[union-attr]
+        select(col(BroadcastDelivery.id)).where(
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.person_id) == person_id,
+            col(BroadcastDelivery.acknowledged_at).is_not(None),
         )
     )
     return result.first() is not None
@@ -637,30 +664,30 @@ async def claim_ack_reminders(
     """
     now = now or utcnow()
     due = (
-        select(BroadcastDelivery.id)
-        .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)  # type: ignore[arg-type]
+        select(col(BroadcastDelivery.id))
+        .join(Broadcast, col(Broadcast.id) == col(BroadcastDelivery.broadcast_id))
         .where(
-            Broadcast.require_ack.is_(True),  # type: ignore[attr-defined]
-            Broadcast.status != BroadcastStatus.cancelled,
-            BroadcastDelivery.status == DeliveryStatus.sent,
-            BroadcastDelivery.acknowledged_at.is_(None),  # type: ignore[union-attr]
-            BroadcastDelivery.ack_reminded_at.is_(None),  # type: ignore[union-attr]
-            BroadcastDelivery.sent_at <= now - delay,  # type: ignore[operator]
+            col(Broadcast.require_ack).is_(True),
+            col(Broadcast.status) != BroadcastStatus.cancelled,
+            col(BroadcastDelivery.status) == DeliveryStatus.sent,
+            col(BroadcastDelivery.acknowledged_at).is_(None),
+            col(BroadcastDelivery.ack_reminded_at).is_(None),
+            col(BroadcastDelivery.sent_at) <= now - delay,
         )
-        .order_by(BroadcastDelivery.id)
+        .order_by(col(BroadcastDelivery.id))
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
-        due = due.with_for_update(of=BroadcastDelivery, skip_locked=True)  # type: ignore[arg-type]
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(of=BroadcastDelivery, skip_locked=True)
     result = await session.execute(
         update(BroadcastDelivery)
-        .where(BroadcastDelivery.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+        .where(col(BroadcastDelivery.id).in_(due.scalar_subquery()))
         .values(ack_reminded_at=now)
         .returning(
-            BroadcastDelivery.id,
-            BroadcastDelivery.broadcast_id,
-            BroadcastDelivery.person_id,
-            BroadcastDelivery.attempts,
+            col(BroadcastDelivery.id),
+            col(BroadcastDelivery.broadcast_id),
+            col(BroadcastDelivery.person_id),
+            col(BroadcastDelivery.attempts),
         )
         .execution_options(synchronize_session=False)
     )

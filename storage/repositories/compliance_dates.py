@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.models import ComplianceDate
 
@@ -22,10 +23,10 @@ async def dates_between(
     result = await session.execute(
         select(ComplianceDate)
         .where(
-            ComplianceDate.enterprise_id.in_(sorted(enterprise_ids)),  # type: ignore[attr-defined]
-            ComplianceDate.due_on >= first,
-            ComplianceDate.due_on <= last,
+            col(ComplianceDate.enterprise_id).in_(sorted(enterprise_ids)),
+            col(ComplianceDate.due_on) >= first,
+            col(ComplianceDate.due_on) <= last,
         )
-        .order_by(ComplianceDate.due_on, ComplianceDate.id)  # type: ignore[arg-type]
+        .order_by(col(ComplianceDate.due_on), col(ComplianceDate.id))
     )
     return list(result.scalars())

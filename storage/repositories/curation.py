@@ -54,10 +54,10 @@ async def curation_queue(*, session: AsyncSession, limit: int = 10) -> list[Ques
                 col(QuestionLog.outcome) != QuestionOutcome.answered,
                 col(QuestionLog.feedback) == Feedback.down,
             ),
-            QuestionLog.answer_text.is_(None),  # type: ignore[union-attr]
+            col(QuestionLog.answer_text).is_(None),
             ~_linked(),
         )
-        .order_by(QuestionLog.id.desc())  # type: ignore[union-attr]
+        .order_by(col(QuestionLog.id).desc())
         .limit(limit)
     )
     return list(result.scalars())
@@ -102,7 +102,7 @@ async def link_question(
 async def extra_phrasings(*, session: AsyncSession) -> list[ExtraPhrasing]:
     """Every linked phrasing, by entry then age (what the matcher loads and the export writes)."""
     result = await session.execute(
-        select(ExtraPhrasing).order_by(ExtraPhrasing.entry_id, ExtraPhrasing.id)  # type: ignore[arg-type]
+        select(ExtraPhrasing).order_by(col(ExtraPhrasing.entry_id), col(ExtraPhrasing.id))
     )
     return list(result.scalars())
 
@@ -134,10 +134,10 @@ async def review_queue(*, session: AsyncSession, limit: int = 10) -> list[Questi
     result = await session.execute(
         select(QuestionLog)
         .where(
-            QuestionLog.answer_text.is_not(None),  # type: ignore[union-attr]
-            QuestionLog.reviewed_at.is_(None),  # type: ignore[union-attr]
+            col(QuestionLog.answer_text).is_not(None),
+            col(QuestionLog.reviewed_at).is_(None),
         )
-        .order_by(QuestionLog.answered_at, QuestionLog.id)  # type: ignore[arg-type]
+        .order_by(col(QuestionLog.answered_at), col(QuestionLog.id))
         .limit(limit)
     )
     return list(result.scalars())

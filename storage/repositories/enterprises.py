@@ -41,7 +41,7 @@ async def find_by_credit_code(*, session: AsyncSession, credit_code: str) -> Ent
         InvalidCreditCode: if the code itself is malformed.
     """
     code = validate_credit_code(credit_code)
-    result = await session.execute(select(Enterprise).where(Enterprise.credit_code == code))
+    result = await session.execute(select(Enterprise).where(col(Enterprise.credit_code) == code))
     return result.scalar_one_or_none()
 
 
@@ -63,13 +63,13 @@ async def list_enterprises(
     offset: int = 0,
 ) -> list[Enterprise]:
     """List enterprises ordered by name, optionally filtered by kind, town or ids."""
-    query = select(Enterprise).order_by(Enterprise.name, Enterprise.id)
+    query = select(Enterprise).order_by(col(Enterprise.name), col(Enterprise.id))
     if kind is not None:
-        query = query.where(Enterprise.kind == kind)
+        query = query.where(col(Enterprise.kind) == kind)
     if town is not None:
-        query = query.where(Enterprise.town == town)
+        query = query.where(col(Enterprise.town) == town)
     if ids is not None:
-        query = query.where(Enterprise.id.in_(ids))  # type: ignore[union-attr]
+        query = query.where(col(Enterprise.id).in_(ids))
     query = query.offset(offset).limit(limit)
     return list((await session.execute(query)).scalars())
 
@@ -106,7 +106,9 @@ async def create_enterprise(
         Conflict: if an enterprise with this code exists.
     """
     code = validate_credit_code(credit_code)
-    existing = await session.execute(select(Enterprise.id).where(Enterprise.credit_code == code))
+    existing = await session.execute(
+        select(col(Enterprise.id)).where(col(Enterprise.credit_code) == code)
+    )
     if existing.first() is not None:
         raise Conflict("enterprises", code)
     enterprise = Enterprise(kind=kind, name=name.strip(), credit_code=code, **fields)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -198,10 +198,10 @@ class HelpLine:
     photos: int
 
 
-def _open_query(enterprise_ids: Collection[int] | None):  # type: ignore[no-untyped-def]
-    query = select(HelpRequest).where(HelpRequest.status.in_(OPEN))  # type: ignore[attr-defined]
+def _open_query(enterprise_ids: Collection[int] | None) -> Select[HelpRequest]:
+    query = select(HelpRequest).where(col(HelpRequest.status).in_(OPEN))
     if enterprise_ids is not None:
-        query = query.where(HelpRequest.enterprise_id.in_(list(enterprise_ids)))  # type: ignore[attr-defined]
+        query = query.where(col(HelpRequest.enterprise_id).in_(list(enterprise_ids)))
     return query
 
 
@@ -227,8 +227,8 @@ async def list_open(
             base.c.created_at,
             base.c.photo_file_ids,
         )
-        .join(Enterprise, Enterprise.id == base.c.enterprise_id)
-        .join(Person, Person.id == base.c.person_id)
+        .join(Enterprise, col(Enterprise.id) == base.c.enterprise_id)
+        .join(Person, col(Person.id) == base.c.person_id)
         .order_by(case((base.c.urgent.is_(True), 0), else_=1), base.c.created_at, base.c.id)
         .limit(limit)
     )
@@ -265,7 +265,7 @@ async def events_of(
         select(HelpRequestEvent, col(Person.name))
         .outerjoin(Person, col(Person.id) == col(HelpRequestEvent.actor_id))
         .where(col(HelpRequestEvent.request_id) == request_id)
-        .order_by(HelpRequestEvent.created_at, HelpRequestEvent.id)  # type: ignore[arg-type]
+        .order_by(col(HelpRequestEvent.created_at), col(HelpRequestEvent.id))
     )
     return [(event, name or "") for event, name in (await session.execute(query)).all()]
 
@@ -286,7 +286,7 @@ async def unacknowledged(*, session: AsyncSession) -> list[Unacknowledged]:
         .join(Enterprise, col(Enterprise.id) == col(HelpRequest.enterprise_id))
         .outerjoin(Pairing, col(Pairing.id) == col(HelpRequest.pairing_id))
         .where(col(HelpRequest.status) == HelpStatus.open)
-        .order_by(HelpRequest.created_at, HelpRequest.id)  # type: ignore[arg-type]
+        .order_by(col(HelpRequest.created_at), col(HelpRequest.id))
     )
     return [
         Unacknowledged(request, name, big_hand_id)

@@ -204,12 +204,12 @@ async def redeem_invite(
     claimed = await session.execute(
         update(Invite)
         .where(
-            Invite.code_hash == hash_code(code),
-            Invite.redeemed_at.is_(None),  # type: ignore[union-attr]
-            Invite.expires_at > now,
+            col(Invite.code_hash) == hash_code(code),
+            col(Invite.redeemed_at).is_(None),
+            col(Invite.expires_at) > now,
         )
         .values(redeemed_at=now)
-        .returning(Invite.id)
+        .returning(col(Invite.id))
     )
     invite_id = claimed.scalar_one_or_none()
     if invite_id is None:
@@ -217,7 +217,9 @@ async def redeem_invite(
     await session.execute(delete(InviteAttempt).where(col(InviteAttempt.id) == attempt.id))
     invite = await session.get(Invite, invite_id, populate_existing=True)
     assert invite is not None
-    found = await session.execute(select(Person).where(Person.telegram_user_id == telegram_user_id))
+    found = await session.execute(
+        select(Person).where(col(Person.telegram_user_id) == telegram_user_id)
+    )
     person = found.scalar_one_or_none()
     if person is None:
         person = Person(telegram_user_id=telegram_user_id, role=invite.role)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,6 +124,7 @@ async def create_item(
     )
     session.add(item)
     await session.flush()
+    assert item.id is not None  # the flush above assigned the key
     session.add(
         ItemHistory(item_id=item.id, actor_id=actor_id, to_status=ItemStatus.open, created_at=now)
     )
@@ -178,26 +180,26 @@ async def list_open_items(
         limit: page size (``None`` for all).
         offset: items to skip (page number × page size).
     """
-    overdue_first = case((Item.due_on < today, 0), else_=1)  # type: ignore[operator]
+    overdue_first = case((col(Item.due_on) < today, 0), else_=1)
     query = (
         select(Item)
-        .where(Item.enterprise_id == enterprise_id, is_open())
-        .order_by(overdue_first, Item.due_on.is_(None), Item.due_on, Item.id)  # type: ignore[union-attr]
+        .where(col(Item.enterprise_id) == enterprise_id, is_open())
+        .order_by(overdue_first, col(Item.due_on).is_(None), col(Item.due_on), col(Item.id))
         .offset(offset)
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
 
 
-def _count_columns(today: date) -> list:  # type: ignore[type-arg]
+def _count_columns(today: date) -> list[ColumnElement[Any]]:
     open_ = is_open()
     return [
-        func.count(Item.id),
+        func.count(col(Item.id)),
         func.sum(case((open_, 1), else_=0)),
         func.sum(case((open_ & (col(Item.due_on) < today), 1), else_=0)),
-        func.sum(case((Item.status == ItemStatus.submitted, 1), else_=0)),
-        func.sum(case((Item.status == ItemStatus.verified, 1), else_=0)),
-        func.sum(case((Item.status == ItemStatus.waived, 1), else_=0)),
+        func.sum(case((col(Item.status) == ItemStatus.submitted, 1), else_=0)),
+        func.sum(case((col(Item.status) == ItemStatus.verified, 1), else_=0)),
+        func.sum(case((col(Item.status) == ItemStatus.waived, 1), else_=0)),
     ]
 
 
@@ -211,7 +213,7 @@ async def count_items(
     """Totals, open, overdue and closed counts for one enterprise or (``None``) all of them."""
     query = select(*_count_columns(today))
     if enterprise_id is not None:
-        query = query.where(Item.enterprise_id == enterprise_id)
+        query = query.where(col(Item.enterprise_id) == enterprise_id)
     return _counts((await session.execute(query)).one())
 
 
@@ -220,9 +222,9 @@ async def counts_by_enterprise(
 ) -> dict[int, ItemCounts]:
     """:func:`count_items` for many enterprises in one query; absent ones get zero counts."""
     query = (
-        select(Item.enterprise_id, *_count_columns(today))
-        .where(Item.enterprise_id.in_(enterprise_ids))  # type: ignore[attr-defined]
-        .group_by(Item.enterprise_id)
+        select(col(Item.enterprise_id), *_count_columns(today))
+        .where(col(Item.enterprise_id).in_(enterprise_ids))
+        .group_by(col(Item.enterprise_id))
     )
     found = {row[0]: _counts(row[1:]) for row in (await session.execute(query)).all()}
     return {eid: found.get(eid, ItemCounts()) for eid in enterprise_ids}
@@ -249,7 +251,7 @@ async def change_status(
     now = now or utcnow()
     result = await session.execute(
         select(Item)
-        .where(Item.id == item_id)
+        .where(col(Item.id) == item_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -279,7 +281,7 @@ async def change_status(
 async def history_of(*, session: AsyncSession, item_id: int) -> list[ItemHistory]:
     """An item's status changes in the order they were made."""
     result = await session.execute(
-        select(ItemHistory).where(ItemHistory.item_id == item_id).order_by(ItemHistory.id)
+        select(ItemHistory).where(col(ItemHistory.item_id) == item_id).order_by(col(ItemHistory.id))
     )
     return list(result.scalars())
 
@@ -317,6 +319,6 @@ async def add_evidence(
 async def evidence_of(*, session: AsyncSession, item_id: int) -> list[Evidence]:
     """An item's evidence, oldest first."""
     result = await session.execute(
-        select(Evidence).where(Evidence.item_id == item_id).order_by(Evidence.id)
+        select(Evidence).where(col(Evidence.item_id) == item_id).order_by(col(Evidence.id))
     )
     return list(result.scalars())

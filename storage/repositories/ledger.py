@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.models import LedgerEntry, utcnow
 
@@ -40,15 +41,15 @@ async def claim_many(
     if not keys:
         return set()
     now = now or utcnow()
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    connection = await session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(LedgerEntry)
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(LedgerEntry.key)
+        .returning(col(LedgerEntry.key))
     )
     # executemany: SQLAlchemy batches the rows into few statements ("insertmanyvalues") with one
     # cached compilation, far cheaper than compiling one huge VALUES list.
-    connection = await session.connection()
     rows = [{"key": key, "claimed_at": now} for key in sorted(set(keys))]
     result = await connection.execute(statement, rows)
     ours: set[str] = set(result.scalars())
@@ -62,7 +63,7 @@ async def mark_many_sent(
     for chunk in _chunks(sorted(set(keys))):
         await session.execute(
             update(LedgerEntry)
-            .where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
+            .where(col(LedgerEntry.key).in_(chunk))
             .values(sent_at=now or utcnow())
         )
 
@@ -72,8 +73,8 @@ async def release_many(*, session: AsyncSession, keys: Collection[str]) -> None:
     for chunk in _chunks(sorted(set(keys))):
         await session.execute(
             delete(LedgerEntry).where(
-                LedgerEntry.key.in_(chunk),  # type: ignore[attr-defined]
-                LedgerEntry.sent_at.is_(None),  # type: ignore[union-attr]
+                col(LedgerEntry.key).in_(chunk),
+                col(LedgerEntry.sent_at).is_(None),
             )
         )
 
@@ -83,7 +84,7 @@ async def claimed_among(*, session: AsyncSession, keys: Collection[str]) -> set[
     found: set[str] = set()
     for chunk in _chunks(sorted(set(keys))):
         result = await session.execute(
-            select(LedgerEntry.key).where(LedgerEntry.key.in_(chunk))  # type: ignore[attr-defined]
+            select(col(LedgerEntry.key)).where(col(LedgerEntry.key).in_(chunk))
         )
         found.update(result.scalars())
     return found

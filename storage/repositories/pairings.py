@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import EnterpriseKind, Phase, Role
 from storage.errors import Conflict, NotFound
@@ -35,7 +36,7 @@ async def create_round(
     Raises:
         Conflict: if a round for ``year`` exists.
     """
-    if (await session.execute(select(Round.id).where(Round.year == year))).first():
+    if (await session.execute(select(col(Round.id)).where(col(Round.year) == year))).first():
         raise Conflict("rounds", year)
     if make_current:
         await session.execute(update(Round).values(is_current=False))
@@ -52,7 +53,7 @@ async def current_round(*, session: AsyncSession) -> Round:
         NotFound: if no round is marked current.
     """
     result = await session.execute(
-        select(Round).where(Round.is_current.is_(True)).order_by(Round.year.desc())  # type: ignore[attr-defined]
+        select(Round).where(col(Round.is_current).is_(True)).order_by(col(Round.year).desc())
     )
     found = result.scalars().first()
     if found is None:
@@ -88,8 +89,8 @@ async def create_pairing(
     if big.kind is not EnterpriseKind.big or small.kind is not EnterpriseKind.small:
         raise ValueError("a pairing joins a big hand (mentor) with a small hand")
     taken = await session.execute(
-        select(Pairing.id).where(
-            Pairing.round_id == round_id, Pairing.small_hand_id == small_hand_id
+        select(col(Pairing.id)).where(
+            col(Pairing.round_id) == round_id, col(Pairing.small_hand_id) == small_hand_id
         )
     )
     if taken.first():
@@ -131,9 +132,9 @@ async def list_pairings(
     """Pairings of a round (default: the current one), optionally of one big hand."""
     if round_id is None:
         round_id = (await current_round(session=session)).id
-    query = select(Pairing).where(Pairing.round_id == round_id).order_by(Pairing.id)
+    query = select(Pairing).where(col(Pairing.round_id) == round_id).order_by(col(Pairing.id))
     if big_hand_id is not None:
-        query = query.where(Pairing.big_hand_id == big_hand_id)
+        query = query.where(col(Pairing.big_hand_id) == big_hand_id)
     return list((await session.execute(query)).scalars())
 
 
@@ -141,8 +142,8 @@ async def current_pairing_of(*, session: AsyncSession, small_hand_id: int) -> Pa
     """The small hand's pairing in the current round, if it has one."""
     query = (
         select(Pairing)
-        .join(Round, Round.id == Pairing.round_id)
-        .where(Round.is_current.is_(True), Pairing.small_hand_id == small_hand_id)  # type: ignore[attr-defined]
+        .join(Round, col(Round.id) == col(Pairing.round_id))
+        .where(col(Round.is_current).is_(True), col(Pairing.small_hand_id) == small_hand_id)
     )
     return (await session.execute(query)).scalars().first()
 
@@ -158,10 +159,10 @@ async def small_hands_of_mentor(*, session: AsyncSession, person_id: int) -> lis
         return []
     query = (
         select(Enterprise)
-        .join(Pairing, Pairing.small_hand_id == Enterprise.id)
-        .join(Round, Round.id == Pairing.round_id)
-        .where(Round.is_current.is_(True), Pairing.big_hand_id == person.enterprise_id)  # type: ignore[attr-defined]
-        .order_by(Enterprise.name, Enterprise.id)
+        .join(Pairing, col(Pairing.small_hand_id) == col(Enterprise.id))
+        .join(Round, col(Round.id) == col(Pairing.round_id))
+        .where(col(Round.is_current).is_(True), col(Pairing.big_hand_id) == person.enterprise_id)
+        .order_by(col(Enterprise.name), col(Enterprise.id))
     )
     return list((await session.execute(query)).scalars())
 
@@ -174,17 +175,17 @@ async def mentors_of_small_hand(*, session: AsyncSession, small_hand_id: int) ->
         return []
     assigned = await session.execute(
         select(Person)
-        .join(PairingMentor, PairingMentor.person_id == Person.id)
-        .where(PairingMentor.pairing_id == pairing.id)
-        .order_by(Person.id)
+        .join(PairingMentor, col(PairingMentor.person_id) == col(Person.id))
+        .where(col(PairingMentor.pairing_id) == pairing.id)
+        .order_by(col(Person.id))
     )
     mentors = list(assigned.scalars())
     if mentors:
         return mentors
     everyone = await session.execute(
         select(Person)
-        .where(Person.role == Role.mentor, Person.enterprise_id == pairing.big_hand_id)
-        .order_by(Person.id)
+        .where(col(Person.role) == Role.mentor, col(Person.enterprise_id) == pairing.big_hand_id)
+        .order_by(col(Person.id))
     )
     return list(everyone.scalars())
 
@@ -193,9 +194,9 @@ async def assigned_mentors(*, session: AsyncSession, pairing_id: int) -> list[Pe
     """The mentors assigned to the pairing (only those; no fallback to the big hand's)."""
     result = await session.execute(
         select(Person)
-        .join(PairingMentor, PairingMentor.person_id == Person.id)
-        .where(PairingMentor.pairing_id == pairing_id)
-        .order_by(Person.id)
+        .join(PairingMentor, col(PairingMentor.person_id) == col(Person.id))
+        .where(col(PairingMentor.pairing_id) == pairing_id)
+        .order_by(col(Person.id))
     )
     return list(result.scalars())
 
@@ -213,6 +214,6 @@ async def unassign_mentor(*, session: AsyncSession, pairing_id: int, person_id: 
 async def people_of_enterprise(*, session: AsyncSession, enterprise_id: int) -> list[Person]:
     """Everyone registered for an enterprise, by id."""
     result = await session.execute(
-        select(Person).where(Person.enterprise_id == enterprise_id).order_by(Person.id)
+        select(Person).where(col(Person.enterprise_id) == enterprise_id).order_by(col(Person.id))
     )
     return list(result.scalars())

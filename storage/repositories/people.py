@@ -68,7 +68,7 @@ async def get_person(*, session: AsyncSession, person_id: int) -> Person:
 async def find_by_telegram_id(*, session: AsyncSession, telegram_user_id: int) -> Person | None:
     """Return the person bound to a Telegram account, or ``None`` for a stranger."""
     result = await session.execute(
-        select(Person).where(Person.telegram_user_id == telegram_user_id)
+        select(Person).where(col(Person.telegram_user_id) == telegram_user_id)
     )
     return result.scalar_one_or_none()
 
@@ -83,7 +83,7 @@ class PersonSummary(NamedTuple):
     name: str
 
 
-_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]  # set by SQLModel, not in its stubs
 # Built once and Core-only (no ORM entity to load): this lookup runs for every update.
 _SUMMARY_BY_TELEGRAM_ID = select(*(_PEOPLE.c[name] for name in PersonSummary._fields)).where(
     _PEOPLE.c.telegram_user_id == bindparam("telegram_user_id")
@@ -163,11 +163,11 @@ async def list_people(
     reachability: Reachability | None = None,
 ) -> list[Person]:
     """List people ordered by id, optionally filtered by role, enterprise or reachability."""
-    query = select(Person).order_by(Person.id)
+    query = select(Person).order_by(col(Person.id))
     if role is not None:
-        query = query.where(Person.role == role)
+        query = query.where(col(Person.role) == role)
     if enterprise_id is not None:
-        query = query.where(Person.enterprise_id == enterprise_id)
+        query = query.where(col(Person.enterprise_id) == enterprise_id)
     if reachability is not None:
-        query = query.where(Person.reachability == reachability)
+        query = query.where(col(Person.reachability) == reachability)
     return list((await session.execute(query)).scalars())

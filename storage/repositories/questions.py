@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 # A Core insert (no ORM object, no flush); the columns' defaults (created_at, feedback) apply.
-_QUESTION_LOG = QuestionLog.__table__  # type: ignore[attr-defined]
+_QUESTION_LOG = QuestionLog.__table__  # type: ignore[attr-defined]  # set by SQLModel, not in its stubs
 _LOG_QUESTION = insert(_QUESTION_LOG).returning(_QUESTION_LOG.c.id)
 
 

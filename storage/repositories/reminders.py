@@ -8,14 +8,16 @@ What was sent is the ledger's business (`storage.repositories.ledger`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from storage.enums import EnterpriseKind, Role, VisitStatus
+from storage.enums import EnterpriseKind, PermitType, Role, VisitStatus
 from storage.models import (
     Enterprise,
     HelpRequest,
@@ -48,7 +50,7 @@ __all__ = [
 async def people_with_roles(*, session: AsyncSession, roles: Collection[Role]) -> list[Person]:
     """Everyone with one of ``roles`` (reachable or not: callers skip and list the others)."""
     result = await session.execute(
-        select(Person).where(Person.role.in_(tuple(roles))).order_by(Person.id)  # type: ignore[attr-defined]
+        select(Person).where(col(Person.role).in_(tuple(roles))).order_by(col(Person.id))
     )
     return list(result.scalars())
 
@@ -56,7 +58,9 @@ async def people_with_roles(*, session: AsyncSession, roles: Collection[Role]) -
 async def unreachable_people(*, session: AsyncSession) -> list[Person]:
     """People the bot cannot message: blocked it, or never pressed Start (no chat)."""
     result = await session.execute(
-        select(Person).where(~reachable()).order_by(Person.role, Person.name, Person.id)
+        select(Person)
+        .where(~reachable())
+        .order_by(col(Person.role), col(Person.name), col(Person.id))
     )
     return list(result.scalars())
 
@@ -94,21 +98,21 @@ async def digest_figures(
     urgent of each, in two statements. Enterprises with nothing due are absent."""
     conditions = [
         items.is_open(),
-        Item.due_on.is_not(None),  # type: ignore[union-attr]
-        Item.due_on <= horizon,  # type: ignore[operator]
+        col(Item.due_on).is_not(None),
+        col(Item.due_on) <= horizon,
     ]
     if enterprise_ids is not None:
         if not enterprise_ids:
             return {}
-        conditions.append(Item.enterprise_id.in_(tuple(enterprise_ids)))  # type: ignore[attr-defined]
+        conditions.append(col(Item.enterprise_id).in_(tuple(enterprise_ids)))
     counts = (
         select(
-            Item.enterprise_id,
-            func.sum(case((Item.due_on < today, 1), else_=0)),  # type: ignore[operator]
-            func.sum(case((Item.due_on >= today, 1), else_=0)),  # type: ignore[operator]
+            col(Item.enterprise_id),
+            func.sum(case((col(Item.due_on) < today, 1), else_=0)),
+            func.sum(case((col(Item.due_on) >= today, 1), else_=0)),
         )
         .where(*conditions)
-        .group_by(Item.enterprise_id)
+        .group_by(col(Item.enterprise_id))
     )
     figures: dict[int, DigestFigures] = {
         row[0]: DigestFigures(int(row[1] or 0), int(row[2] or 0))
@@ -116,11 +120,11 @@ async def digest_figures(
     }
     rank = (
         func.row_number()
-        .over(partition_by=Item.enterprise_id, order_by=(Item.due_on, Item.id))
+        .over(partition_by=col(Item.enterprise_id), order_by=(col(Item.due_on), col(Item.id)))
         .label("rank")
     )
     ranked = (
-        select(Item.id, Item.enterprise_id, Item.finding, Item.due_on, rank)
+        select(col(Item.id), col(Item.enterprise_id), col(Item.finding), col(Item.due_on), rank)
         .where(*conditions)
         .subquery()
     )
@@ -154,27 +158,27 @@ async def overdue_items_for_mentors(
 ) -> list[OverdueItem]:
     """Open items due before ``due_before`` of small hands paired this round, with their mentors
     (those assigned to the pairing, else every mentor of the big hand), in three statements."""
-    rows = (
-        await session.execute(
-            select(
-                Item.id,
-                Item.enterprise_id,
-                Enterprise.name,
-                Item.finding,
-                Item.due_on,
-                Pairing.id,
-                Pairing.big_hand_id,
-            )
-            .join(Enterprise, Enterprise.id == Item.enterprise_id)
-            .join(Pairing, Pairing.small_hand_id == Item.enterprise_id)
-            .join(Round, and_(Round.id == Pairing.round_id, Round.is_current.is_(True)))  # type: ignore[attr-defined]
-            .where(
-                items.is_open(),
-                Item.due_on < due_before,  # type: ignore[operator]
-            )
-            .order_by(Item.due_on, Item.id)
+    query = (
+        select(
+            col(Item.id),
+            col(Item.enterprise_id),
+            col(Enterprise.name),
+            col(Item.finding),
+            col(Item.due_on),
+            col(Pairing.id),
+            col(Pairing.big_hand_id),
         )
-    ).all()
+        .join(Enterprise, col(Enterprise.id) == col(Item.enterprise_id))
+        .join(Pairing, col(Pairing.small_hand_id) == col(Item.enterprise_id))
+        .join(Round, and_(col(Round.id) == col(Pairing.round_id), col(Round.is_current).is_(True)))
+        .where(items.is_open(), col(Item.due_on) < due_before)
+        .order_by(col(Item.due_on), col(Item.id))
+    )
+    # Keys read back are never NULL, and the WHERE leaves out items without a due date.
+    rows = cast(
+        Sequence[tuple[int, int, str, str, date, int, int]],
+        (await session.execute(query)).all(),
+    )
     if not rows:
         return []
     pairing_ids = {row[5] for row in rows}
@@ -182,20 +186,22 @@ async def overdue_items_for_mentors(
     assigned: dict[int, list[int]] = defaultdict(list)
     for pairing_id, person_id in (
         await session.execute(
-            select(PairingMentor.pairing_id, PairingMentor.person_id)
-            .where(PairingMentor.pairing_id.in_(pairing_ids))  # type: ignore[attr-defined]
-            .order_by(PairingMentor.person_id)
+            select(col(PairingMentor.pairing_id), col(PairingMentor.person_id))
+            .where(col(PairingMentor.pairing_id).in_(pairing_ids))
+            .order_by(col(PairingMentor.person_id))
         )
     ).all():
         assigned[pairing_id].append(person_id)
+    mentors = (
+        select(col(Person.enterprise_id), col(Person.id))
+        .where(col(Person.role) == Role.mentor, col(Person.enterprise_id).in_(big_hand_ids))
+        .order_by(col(Person.id))
+    )
     by_company: dict[int, list[int]] = defaultdict(list)
-    for enterprise_id, person_id in (
-        await session.execute(
-            select(Person.enterprise_id, Person.id)
-            .where(Person.role == Role.mentor, Person.enterprise_id.in_(big_hand_ids))  # type: ignore[union-attr]
-            .order_by(Person.id)
-        )
-    ).all():
+    # IN leaves out people without an enterprise; keys read back are never NULL.
+    for enterprise_id, person_id in cast(
+        Sequence[tuple[int, int]], (await session.execute(mentors)).all()
+    ):
         by_company[enterprise_id].append(person_id)
     return [
         OverdueItem(
@@ -250,50 +256,54 @@ async def weekly_figures(
     ``week_start``–``week_end``, and open help requests; five statements."""
     closed = items.is_closed()
     total, done = (
-        await session.execute(select(func.count(Item.id), func.sum(case((closed, 1), else_=0))))
+        await session.execute(
+            select(func.count(col(Item.id)), func.sum(case((closed, 1), else_=0)))
+        )
     ).one()
     is_open = items.is_open()
     big_sub = (
-        select(Enterprise.id, Enterprise.name)
-        .where(Enterprise.kind == EnterpriseKind.big)
+        select(col(Enterprise.id), col(Enterprise.name))
+        .where(col(Enterprise.kind) == EnterpriseKind.big)
         .subquery()
     )
     groups = (
         await session.execute(
             select(
                 big_sub.c.name,
-                func.sum(case((is_open & (Item.due_on < today), 1), else_=0)),  # type: ignore[operator]
-                func.sum(case((is_open & (Item.due_on < long_overdue_before), 1), else_=0)),  # type: ignore[operator]
+                func.sum(case((is_open & (col(Item.due_on) < today), 1), else_=0)),
+                func.sum(case((is_open & (col(Item.due_on) < long_overdue_before), 1), else_=0)),
             )
             .select_from(Item)
-            .join(Pairing, Pairing.small_hand_id == Item.enterprise_id)
-            .join(Round, and_(Round.id == Pairing.round_id, Round.is_current.is_(True)))  # type: ignore[attr-defined]
-            .join(big_sub, big_sub.c.id == Pairing.big_hand_id)
+            .join(Pairing, col(Pairing.small_hand_id) == col(Item.enterprise_id))
+            .join(
+                Round, and_(col(Round.id) == col(Pairing.round_id), col(Round.is_current).is_(True))
+            )
+            .join(big_sub, big_sub.c.id == col(Pairing.big_hand_id))
             .group_by(big_sub.c.id, big_sub.c.name)
             .order_by(big_sub.c.name)
         )
     ).all()
     visits_done = (
         await session.execute(
-            select(func.count(Visit.id)).where(
-                Visit.status == VisitStatus.done,
-                Visit.starts_at >= week_start,
-                Visit.starts_at < week_end,
+            select(func.count(col(Visit.id))).where(
+                col(Visit.status) == VisitStatus.done,
+                col(Visit.starts_at) >= week_start,
+                col(Visit.starts_at) < week_end,
             )
         )
     ).scalar_one()
     visits_planned = (
         await session.execute(
-            select(func.count(Visit.id)).where(
-                Visit.status.in_((VisitStatus.proposed, VisitStatus.confirmed)),  # type: ignore[attr-defined]
-                Visit.starts_at >= week_end,
+            select(func.count(col(Visit.id))).where(
+                col(Visit.status).in_((VisitStatus.proposed, VisitStatus.confirmed)),
+                col(Visit.starts_at) >= week_end,
             )
         )
     ).scalar_one()
     help_open = (
         await session.execute(
-            select(func.count(HelpRequest.id)).where(
-                HelpRequest.status.in_(help_requests.OPEN)  # type: ignore[attr-defined]
+            select(func.count(col(HelpRequest.id))).where(
+                col(HelpRequest.status).in_(help_requests.OPEN)
             )
         )
     ).scalar_one()
@@ -328,21 +338,26 @@ async def calendar_sources(
     """Small hands with at least one manager (optionally only those of ``manager_ids``)."""
     query = (
         select(
-            Enterprise.id,
-            Enterprise.name,
-            Enterprise.permit_type,
-            Enterprise.permit_expiry,
-            Enterprise.emergency_plan_filed_on,
-            Person.id,
+            col(Enterprise.id),
+            col(Enterprise.name),
+            col(Enterprise.permit_type),
+            col(Enterprise.permit_expiry),
+            col(Enterprise.emergency_plan_filed_on),
+            col(Person.id),
         )
-        .join(Person, Person.enterprise_id == Enterprise.id)
-        .where(Enterprise.kind == EnterpriseKind.small, Person.role == Role.manager)
-        .order_by(Enterprise.id, Person.id)
+        .join(Person, col(Person.enterprise_id) == col(Enterprise.id))
+        .where(col(Enterprise.kind) == EnterpriseKind.small, col(Person.role) == Role.manager)
+        .order_by(col(Enterprise.id), col(Person.id))
     )
     if manager_ids is not None:
-        query = query.where(Person.id.in_(tuple(manager_ids)))  # type: ignore[union-attr]
+        query = query.where(col(Person.id).in_(tuple(manager_ids)))
+    # Keys read back are never NULL.
+    rows = cast(
+        Sequence[tuple[int, str, PermitType, date | None, date | None, int]],
+        (await session.execute(query)).all(),
+    )
     sources: dict[int, CalendarSource] = {}
-    for eid, name, permit_type, expiry, filed_on, person_id in (await session.execute(query)).all():
+    for eid, name, permit_type, expiry, filed_on, person_id in rows:
         known = sources.get(eid)
         managers = (*known.manager_ids, person_id) if known else (person_id,)
         sources[eid] = CalendarSource(eid, name, str(permit_type), expiry, filed_on, managers)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -84,16 +85,16 @@ class Figures:
     unanswered: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _completion_columns() -> tuple:  # type: ignore[type-arg]
+def _completion_columns() -> tuple[ColumnElement[Any], ColumnElement[int]]:
     closed = func.sum(case((item_rules.is_closed(), 1), else_=0))
-    return closed, func.count(Item.id)
+    return closed, func.count(col(Item.id))
 
 
 async def _round(session: AsyncSession, round_id: int | None) -> Round | None:
     if round_id is not None:
         return await session.get(Round, round_id)
     result = await session.execute(
-        select(Round).where(Round.is_current.is_(True)).order_by(Round.year.desc())  # type: ignore[attr-defined]
+        select(Round).where(col(Round.is_current).is_(True)).order_by(col(Round.year).desc())
     )
     return result.scalars().first()
 
@@ -117,7 +118,9 @@ async def programme_figures(
     """
     now = now or utcnow()
     figures = Figures()
-    kinds = await session.execute(select(Enterprise.kind, func.count()).group_by(Enterprise.kind))
+    kinds = await session.execute(
+        select(col(Enterprise.kind), func.count()).group_by(col(Enterprise.kind))
+    )
     for kind, n in kinds.all():
         if kind == EnterpriseKind.big:
             figures.big_hands = n
@@ -125,19 +128,21 @@ async def programme_figures(
             figures.small_hands = n
 
     programme_round = await _round(session, round_id)
-    in_round = [] if programme_round is None else [Pairing.round_id == programme_round.id]
+    in_round: list[ColumnElement[bool]] = (
+        [] if programme_round is None else [col(Pairing.round_id) == programme_round.id]
+    )
     figures.round_name = programme_round.name if programme_round else ""
     phases = await session.execute(
-        select(Pairing.phase, func.count()).where(*in_round).group_by(Pairing.phase)
+        select(col(Pairing.phase), func.count()).where(*in_round).group_by(col(Pairing.phase))
     )
     found_phases = {Phase(p): n for p, n in phases.all()}
     figures.pairings_by_phase = {p: found_phases.get(p, 0) for p in Phase}
 
-    figures.audits = int((await session.execute(select(func.count(Audit.id)))).scalar_one())
+    figures.audits = int((await session.execute(select(func.count(col(Audit.id))))).scalar_one())
 
     overdue = func.sum(case((item_rules.is_open() & (col(Item.due_on) < today), 1), else_=0))
     statuses = await session.execute(
-        select(Item.status, func.count(), overdue).group_by(Item.status)
+        select(col(Item.status), func.count(), overdue).group_by(col(Item.status))
     )
     by_status: Counter[ItemStatus] = Counter()
     for status, n, late in statuses.all():
@@ -149,30 +154,30 @@ async def programme_figures(
 
     closed, count = _completion_columns()
     groups = await session.execute(
-        select(Enterprise.name, closed, count)
+        select(col(Enterprise.name), closed, count)
         .select_from(Pairing)
-        .join(Enterprise, Enterprise.id == Pairing.big_hand_id)  # type: ignore[arg-type]
-        .join(Item, Item.enterprise_id == Pairing.small_hand_id)  # type: ignore[arg-type]
+        .join(Enterprise, col(Enterprise.id) == col(Pairing.big_hand_id))
+        .join(Item, col(Item.enterprise_id) == col(Pairing.small_hand_id))
         .where(*in_round)
-        .group_by(Enterprise.id, Enterprise.name)
-        .order_by(Enterprise.name)
+        .group_by(col(Enterprise.id), col(Enterprise.name))
+        .order_by(col(Enterprise.name))
     )
     figures.by_big_hand = {name: Completion(int(c or 0), n) for name, c, n in groups.all()}
 
     subs = await session.execute(
-        select(Item.sub_category, closed, count).group_by(Item.sub_category)
+        select(col(Item.sub_category), closed, count).group_by(col(Item.sub_category))
     )
     found_subs = {SubCategory(s): Completion(int(c or 0), n) for s, c, n in subs.all()}
     figures.by_sub_category = {s: found_subs[s] for s in SubCategory if s in found_subs}
 
     visits = await session.execute(
         select(
-            func.sum(case((Visit.status == VisitStatus.done, 1), else_=0)),
+            func.sum(case((col(Visit.status) == VisitStatus.done, 1), else_=0)),
             func.sum(
                 case(
                     (
-                        Visit.status.in_((VisitStatus.proposed, VisitStatus.confirmed))  # type: ignore[attr-defined]
-                        & (Visit.starts_at >= now),  # type: ignore[operator]
+                        col(Visit.status).in_((VisitStatus.proposed, VisitStatus.confirmed))
+                        & (col(Visit.starts_at) >= now),
                         1,
                     ),
                     else_=0,
@@ -185,19 +190,19 @@ async def programme_figures(
 
     helps = await session.execute(
         select(
-            func.count(HelpRequest.id),
-            func.sum(case((HelpRequest.status.in_(help_requests.OPEN), 1), else_=0)),  # type: ignore[attr-defined]
+            func.count(col(HelpRequest.id)),
+            func.sum(case((col(HelpRequest.status).in_(help_requests.OPEN), 1), else_=0)),
         )
     )
     help_total, help_open = helps.one()
     figures.help_total, figures.help_open = int(help_total or 0), int(help_open or 0)
 
-    asked = func.count(QuestionLog.id)
+    asked = func.count(col(QuestionLog.id))
     questions = await session.execute(
-        select(QuestionLog.text, asked)
-        .where(QuestionLog.outcome == QuestionOutcome.unanswered)
-        .group_by(QuestionLog.text)
-        .order_by(asked.desc(), QuestionLog.text)
+        select(col(QuestionLog.text), asked)
+        .where(col(QuestionLog.outcome) == QuestionOutcome.unanswered)
+        .group_by(col(QuestionLog.text))
+        .order_by(asked.desc(), col(QuestionLog.text))
         .limit(top_questions)
     )
     figures.unanswered = [(text, n) for text, n in questions.all()]
@@ -212,13 +217,14 @@ async def weekly_closed(
     first = monday - timedelta(weeks=weeks - 1)
     start = datetime.combine(first, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     closed_at = await session.execute(
-        select(Item.closed_at).where(
-            Item.closed_at.is_not(None),  # type: ignore[union-attr]
-            Item.closed_at >= start,  # type: ignore[operator]
+        select(col(Item.closed_at)).where(
+            col(Item.closed_at).is_not(None),
+            col(Item.closed_at) >= start,
         )
     )
     counts: Counter[date] = Counter()
     for (moment,) in closed_at.all():
+        assert moment is not None  # the query leaves out NULL
         day = moment.date()
         counts[day - timedelta(days=day.weekday())] += 1
     return [(first + timedelta(weeks=w), counts[first + timedelta(weeks=w)]) for w in range(weeks)]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.enums import Phase, Role, VisitPurpose, VisitStatus
 from storage.models import Enterprise, Pairing, Person, Visit
@@ -78,17 +80,17 @@ async def list_visits(
     until: datetime | None = None,
 ) -> list[Visit]:
     """Visits in start order, filtered by pairing, mentor, statuses and a time window."""
-    query = select(Visit).order_by(Visit.starts_at, Visit.id)
+    query = select(Visit).order_by(col(Visit.starts_at), col(Visit.id))
     if pairing_id is not None:
-        query = query.where(Visit.pairing_id == pairing_id)
+        query = query.where(col(Visit.pairing_id) == pairing_id)
     if mentor_id is not None:
-        query = query.where(Visit.mentor_id == mentor_id)
+        query = query.where(col(Visit.mentor_id) == mentor_id)
     if statuses is not None:
-        query = query.where(Visit.status.in_(statuses))  # type: ignore[attr-defined]
+        query = query.where(col(Visit.status).in_(statuses))
     if since is not None:
-        query = query.where(Visit.starts_at >= since)
+        query = query.where(col(Visit.starts_at) >= since)
     if until is not None:
-        query = query.where(Visit.starts_at < until)
+        query = query.where(col(Visit.starts_at) < until)
     return list((await session.execute(query)).scalars())
 
 
@@ -111,14 +113,14 @@ async def clashing_visits(
     """
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     query = select(Visit).where(
-        Visit.mentor_id == mentor_id,
-        Visit.status.in_(ACTIVE),  # type: ignore[attr-defined]
-        Visit.starts_at < ends_at,
-        Visit.starts_at > starts_at - timedelta(minutes=longest_minutes),
+        col(Visit.mentor_id) == mentor_id,
+        col(Visit.status).in_(ACTIVE),
+        col(Visit.starts_at) < ends_at,
+        col(Visit.starts_at) > starts_at - timedelta(minutes=longest_minutes),
     )
     if exclude_id is not None:
-        query = query.where(Visit.id != exclude_id)
-    found = (await session.execute(query.order_by(Visit.starts_at))).scalars()
+        query = query.where(col(Visit.id) != exclude_id)
+    found = (await session.execute(query.order_by(col(Visit.starts_at)))).scalars()
     return [v for v in found if v.starts_at + timedelta(minutes=v.duration_minutes) > starts_at]
 
 
@@ -133,16 +135,18 @@ async def visits_on_day(
 ) -> list[Visit]:
     """Proposed or confirmed visits starting in ``[since, until)`` at the small hand (any
     pairing, any mentor) or of the mentor, in start order."""
-    at_hand = select(Pairing.id).where(Pairing.small_hand_id == small_hand_id)
+    at_hand = select(col(Pairing.id)).where(col(Pairing.small_hand_id) == small_hand_id)
     query = select(Visit).where(
-        Visit.status.in_(ACTIVE),  # type: ignore[attr-defined]
-        Visit.starts_at >= since,
-        Visit.starts_at < until,
-        or_(Visit.mentor_id == mentor_id, Visit.pairing_id.in_(at_hand)),  # type: ignore[attr-defined]
+        col(Visit.status).in_(ACTIVE),
+        col(Visit.starts_at) >= since,
+        col(Visit.starts_at) < until,
+        or_(col(Visit.mentor_id) == mentor_id, col(Visit.pairing_id).in_(at_hand)),
     )
     if exclude_id is not None:
-        query = query.where(Visit.id != exclude_id)
-    return list((await session.execute(query.order_by(Visit.starts_at, Visit.id))).scalars())
+        query = query.where(col(Visit.id) != exclude_id)
+    return list(
+        (await session.execute(query.order_by(col(Visit.starts_at), col(Visit.id)))).scalars()
+    )
 
 
 async def update_visit(
@@ -177,11 +181,17 @@ async def visits_to_arm(
 ) -> list[ArmableVisit]:
     """Visits starting after ``starting_after`` (any status, so cancelled ones get disarmed),
     optionally only those changed since ``changed_since``; one statement, plain tuples."""
-    query = select(Visit.id, Visit.starts_at, Visit.status).where(Visit.starts_at > starting_after)
+    query = select(col(Visit.id), col(Visit.starts_at), col(Visit.status)).where(
+        col(Visit.starts_at) > starting_after
+    )
     if changed_since is not None:
-        query = query.where(Visit.updated_at >= changed_since)
-    rows = (await session.execute(query.order_by(Visit.starts_at, Visit.id))).all()
-    return [ArmableVisit(vid, starts_at, VisitStatus(status)) for vid, starts_at, status in rows]
+        query = query.where(col(Visit.updated_at) >= changed_since)
+    rows = (await session.execute(query.order_by(col(Visit.starts_at), col(Visit.id)))).all()
+    # A key read back from the table is never NULL; the model's ``int | None`` is for new rows.
+    return [
+        ArmableVisit(cast(int, vid), starts_at, VisitStatus(status))
+        for vid, starts_at, status in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +217,8 @@ async def visit_context(*, session: AsyncSession, visit_id: int) -> VisitContext
     managers = (
         await session.execute(
             select(Person)
-            .where(Person.role == Role.manager, Person.enterprise_id == small_hand.id)
-            .order_by(Person.id)
+            .where(col(Person.role) == Role.manager, col(Person.enterprise_id) == small_hand.id)
+            .order_by(col(Person.id))
         )
     ).scalars()
     return VisitContext(visit, small_hand, mentor, list(managers))
