@@ -13,7 +13,7 @@ from bot.context import BotContext
 from bot.gate import for_roles
 from bot.ui.html import escape
 from bot.ui.replies import respond
-from catalog import text
+from catalog import Lang, text
 from knowledge.taxonomy import subcategory
 from programme.access import require_role
 from reports import charts
@@ -73,11 +73,13 @@ def render_figures(f: stats.Figures, lang: str) -> str:
     )
 
 
-def _charts(figures: stats.Figures, weeks: list[tuple[date, int]]) -> list[tuple[str, bytes]]:
+def _charts(
+    figures: stats.Figures, weeks: list[tuple[date, int]], today: date, lang: Lang
+) -> list[tuple[str, bytes]]:
     return [
-        ("groups", charts.completion_by_group(figures.by_big_hand)),
-        ("subs", charts.items_by_sub_category(figures.by_sub_category)),
-        ("weekly", charts.weekly_trend(weeks)),
+        ("groups", charts.completion_by_group(figures.by_big_hand, lang=lang)),
+        ("subs", charts.items_by_sub_category(figures.by_sub_category, lang=lang)),
+        ("weekly", charts.weekly_trend(weeks, today=today, lang=lang)),
     ]
 
 
@@ -92,7 +94,8 @@ async def show_stats(update: Update, context: BotContext) -> None:
         )
         weeks = await stats.weekly_closed(session=session, today=services.today())
     await respond(update, context.bot, render_figures(figures, member.lang))
-    for name, png in await asyncio.to_thread(_charts, figures, weeks):
+    drawn = await asyncio.to_thread(_charts, figures, weeks, services.today(), member.lang)
+    for name, png in drawn:
         await context.bot.send_photo(
             member.chat_id,
             InputFile(png, filename=f"{name}.png"),

@@ -37,6 +37,8 @@ from storage.models import (
     Broadcast,
     BroadcastDelivery,
     ComplianceDate,
+    ConversationState,
+    ConversationUserData,
     Enterprise,
     Evidence,
     ExtraPhrasing,
@@ -179,6 +181,10 @@ def _rows() -> list[SQLModel]:
             help_request_id=1,
             created_at=T,
             updated_at=T,
+        ),
+        ConversationState(name="submit_item", key="[101, 101]", state="1", updated_at=T),
+        ConversationUserData(
+            user_id=9_000_000_001, data='{"draft": {"item_id": 1, "note": "已整改"}}', updated_at=T
         ),
         HelpRequestEvent(
             id=1,
