@@ -112,14 +112,19 @@ class Entry:
     # (knowledge.codification), keyed like ``answer``.
     notes: Mapping[str, str] = field(default_factory=dict, hash=False)
 
-    def answer_for(self, lang: Lang) -> str:
+    def answer_for(self, lang: Lang, *, with_notes: bool = True) -> str:
         """The answer in the asker's language (traditional characters converted from ``zh``),
-        followed by the entry's notes."""
+        followed by the entry's notes unless ``with_notes`` is False (see `note_for`)."""
         key = "zh" if lang == "zh-hant" else lang
         text = self.answer[key]
-        if note := self.notes.get(key):
+        if with_notes and (note := self.notes.get(key)):
             text = f"{text}\n{note}"
         return to_traditional(text) if lang == "zh-hant" else text
+
+    def note_for(self, lang: Lang) -> str:
+        """The entry's notes alone ("" if none): shown once under several entries' answers."""
+        note = self.notes.get("zh" if lang == "zh-hant" else lang, "")
+        return to_traditional(note) if lang == "zh-hant" else note
 
     def citation_for(self, lang: Lang) -> str:
         """The legal basis as one line, citations separated by "；" (Chinese) or "; " (English)."""

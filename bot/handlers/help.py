@@ -26,6 +26,7 @@ from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.gate import for_roles
 from bot.handlers.urgency import is_urgent
 from bot.ui.html import escape
+from bot.ui.rendering import render_first_steps
 from bot.ui.replies import notify, pressed_ids, respond, send
 from catalog import LANGUAGES, language_of, text
 from knowledge.language import Lang
@@ -80,11 +81,7 @@ async def collect(update: Update, context: BotContext) -> int:
 def _first_steps(context: BotContext, lang: str, message: str) -> str:
     entry_lang: Lang = "en" if lang == "en" else "zh"
     # The most relevant to what the manager wrote first (a broken plant: the exceedance steps).
-    steps = [
-        f"• <b>{escape(e.title_for(entry_lang))}</b>\n{escape(e.answer_for(entry_lang))}"
-        for e in context.services.ask.first_steps(message)
-    ]
-    return "\n\n".join([text(lang, "help.urgent_header"), *steps])
+    return render_first_steps(context.services.ask.first_steps(message), entry_lang, lang)
 
 
 async def send_request(update: Update, context: BotContext) -> int:

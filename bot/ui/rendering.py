@@ -45,12 +45,18 @@ def render_entry(entry: Entry, ui_lang: str, answer_lang: Lang | None = None) ->
 
 
 def render_first_steps(entries: Sequence[Entry], lang: Lang, ui_lang: str) -> str:
-    """The emergency first steps shown before the answer to a question reporting trouble."""
+    """The emergency first steps (most relevant first) for a message reporting trouble.
+
+    Each entry's own steps, penalties last; a note several entries share (the Ecological
+    Environment Code's) once at the end, not after every entry of an urgent message.
+    """
     steps = [
-        f"• <b>{escape(e.title_for(lang))}</b>\n{escape(penalty_last(e.answer_for(lang)))}"
+        f"• <b>{escape(e.title_for(lang))}</b>\n"
+        f"{escape(penalty_last(e.answer_for(lang, with_notes=False)))}"
         for e in entries
     ]
-    return "\n\n".join([text(ui_lang, "help.urgent_header"), *steps])
+    notes = [escape(n) for n in dict.fromkeys(e.note_for(lang) for e in entries) if n]
+    return "\n\n".join([text(ui_lang, "help.urgent_header"), *steps, *notes])
 
 
 def render_item_line(item: Item, lang: str, today: date) -> str:

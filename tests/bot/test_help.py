@@ -129,3 +129,13 @@ async def test_urgent_first_steps_start_with_the_one_about_the_message(
     reply = texts(await bot.send(world.manager_a, "/done"), world.manager_a.user_id)
     steps = [line for line in reply.split("\n") if line.startswith("•")]
     assert steps[0] == "• <b>着火了消防水往外流怎么办</b>"
+
+
+async def test_urgent_first_steps_carry_the_code_note_once_not_after_every_step(
+    bot: BotHarness, world: World
+) -> None:
+    await bot.send(world.manager_a, "/helpme")
+    await bot.send(world.manager_a, "污水处理设备坏了，出水超标，急")
+    reply = texts(await bot.send(world.manager_a, "/done"), world.manager_a.user_id)
+    assert len([line for line in reply.split("\n") if line.startswith("•")]) >= 2
+    assert reply.count("生态环境法典") == 1
