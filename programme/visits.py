@@ -177,6 +177,7 @@ async def propose_visit(
         phase=phase,
         help_request_id=help_request_id,
         proposed_by_id=mentor_id,
+        now=now,
     )
     if help_request_id is not None:
         await help.visit_booked(

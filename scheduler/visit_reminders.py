@@ -6,7 +6,9 @@ does nothing (the re-arm made new ones). Ledger keys include the start time and 
 ``visit:42:reminder:24h:202506011400:p7`` — so a moved visit is reminded again, once.
 
 Catch-up: a lead whose time has passed while the visit is still ahead is sent at once, as a
-late reminder — only the most urgent such lead, so a restart sends one reminder, not two. Past
+late reminder — only the most urgent such lead, so a restart sends one reminder, not two — but
+only if that time came after the visit was last booked, moved or confirmed: a lead that was
+never due for the visit as it stands is skipped. Past
 visits are never reminded. Quiet hours move a person's reminder to the end of their quiet hours
 when that is still before the visit.
 """
@@ -138,6 +140,11 @@ async def send_visit_reminder(
         if visit.status not in visits.ACTIVE or visit.starts_at != armed_for:
             return []
         if visit.starts_at <= now:
+            return []
+        if visit.starts_at - lead < visit.updated_at:
+            # Never due: the visit was booked, moved or confirmed inside this lead (a mentor
+            # booking for this afternoon). The proposal told everyone; a "late" 24-hour
+            # reminder right after it would only confuse. Catch-up after downtime still works.
             return []
         today = now.astimezone(tz).date()
         assert ctx.small_hand.id is not None

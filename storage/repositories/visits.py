@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.enums import Phase, Role, VisitPurpose, VisitStatus
-from storage.models import Enterprise, Pairing, Person, Visit
+from storage.models import Enterprise, Pairing, Person, Visit, utcnow
 from storage.repositories.lookup import get_or_raise
 
 __all__ = [
@@ -42,9 +42,13 @@ async def create_visit(
     notes: str = "",
     help_request_id: int | None = None,
     proposed_by_id: int | None = None,
+    now: datetime | None = None,
 ) -> Visit:
-    """Add a visit; ``starts_at`` must be timezone-aware (stored in UTC)."""
+    """Add a visit; ``starts_at`` must be timezone-aware (stored in UTC); ``now`` stamps it."""
+    stamp = now or utcnow()
     visit = Visit(
+        created_at=stamp,
+        updated_at=stamp,
         pairing_id=pairing_id,
         mentor_id=mentor_id,
         starts_at=starts_at,

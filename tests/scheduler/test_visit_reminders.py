@@ -186,3 +186,19 @@ async def test_people_who_turned_visit_reminders_off_get_none(
     clock.set(local(2025, 6, 3, 14, 30))
     await run_due_jobs(service, clock, visit.id)
     assert [r.person_id for r, _ in notifier.sent] == [world.manager.id]
+
+
+async def test_a_visit_booked_inside_a_lead_gets_no_late_reminder_for_it_but_the_next_one(
+    sqlite_session_factory, world, service, clock, notifier: CollectingNotifier
+):
+    # Booked at 09:00 for 15:00 the same day: the 24-hour lead was never due.
+    clock.set(local(2025, 6, 4, 9, 0))
+    visit = await book(sqlite_session_factory, world, local(2025, 6, 4, 15, 0), clock.now())
+    await service.start(run_scheduler=False)
+    await run_due_jobs(service, clock, visit.id)
+    assert notifier.sent == []
+    clock.set(local(2025, 6, 4, 14, 0))
+    await run_due_jobs(service, clock, visit.id)
+    assert sorted(r.person_id for r, _ in notifier.sent) == sorted(
+        [world.mentor.id, world.manager.id]
+    )
