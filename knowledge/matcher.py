@@ -102,14 +102,14 @@ class Tuning:
 # shared/eval/dev.yaml); the figures are in knowledge/README.md.
 DEFAULT_TUNING = Tuning(
     phrasing=0.25,
-    coverage=0.0,
-    fuzz=0.25,
+    coverage=0.25,
+    fuzz=0.0,
     bm25=0.5,
-    answer_at=25.0,
+    answer_at=35.0,
     suggest_at=15.0,
-    margin=8.0,
+    margin=3.0,
     weak_answer_at=55.0,
-    split_margin=8.0,
+    split_margin=3.0,
 )
 
 

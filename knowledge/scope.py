@@ -88,6 +88,8 @@ _MARKET = re.compile(
     r"(?:处置|处理|清运|检测|监测|编制|代办|咨询)(?:费|费用|价格|价钱|报价)\S{0,8}"
     r"(?:多少钱|多少|几块|贵|便宜|行情)"
     r"|(?:多少钱|什么价|啥价)\S{0,4}(?:一吨|1吨|每吨)"
+    r"|(?:公司|机构|单位|第三方|中介)\S{0,2}(?:收费|收多少|要多少钱|报价|价格)"
+    r"|\b(?:consultants?|contractors?|compan(?:y|ies)|firms?|agenc(?:y|ies)) (?:charge|cost)"
     r"|哪家\S{0,4}(?:便宜|好|靠谱|专业|正规|最好)|推荐\S{0,4}(?:一家|几家|个|家)\S{0,6}(?:公司|单位|机构)"
     r"|\b(?:disposal|collection|treatment|testing|consulting|consultancy|service)"
     r" (?:costs?|fees?|prices?|charges?|rates?)\b|\b(?:costs?|charges?) (?:per|a) (?:tonne|ton)\b"

@@ -46,6 +46,7 @@ def test_everyday_chat_is_small_talk(real: Matcher, message: str, lang: str) -> 
         "recommend a good restaurant",
         "what's the weather in Wuxi tomorrow",
         "危废处置公司哪家便宜",
+        "环评公司收费标准是多少",
         "无锡危废处置费一吨多少钱",
         "How much does hazardous waste disposal cost per tonne in Wuxi?",
         "夜里偷偷排废水会被发现吗",
