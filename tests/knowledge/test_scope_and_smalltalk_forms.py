@@ -76,3 +76,26 @@ def test_compliance_questions_sharing_those_words_are_still_answered(
     outcome = real.ask(question)
     assert outcome.status == "answered"
     assert outcome.entry is not None and outcome.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("What goes into the programme's closing report?", "programme-closing-report-contents"),
+        (
+            "For how long may the authority restrict our production?",
+            "mgmt_rules-limit-production-suspension",
+        ),
+        (
+            "When did the Jiangsu ecological environment protection regulations come into force?",
+            "mgmt_rules-jiangsu-regulation",
+        ),
+        ("江苏省环保条例哪天开始施行", "mgmt_rules-jiangsu-regulation"),
+    ],
+)
+def test_english_names_and_short_forms_of_terms_reach_their_entry(
+    real: Matcher, question: str, entry: str
+) -> None:
+    outcome = real.ask(question)
+    assert outcome.status == "answered"
+    assert outcome.entry is not None and outcome.entry.id == entry
