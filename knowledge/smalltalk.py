@@ -17,20 +17,32 @@ from knowledge.language import to_simplified
 __all__ = ["is_smalltalk"]
 
 _PHRASES = (
-    # Chinese: greetings, thanks, goodbyes, who/what are you, what can you do.
-    r"你好|您好|大家好|哈喽|嗨|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早",
-    r"谢谢|多谢|感谢|谢了|辛苦了|辛苦|麻烦了|好的|好|收到|明白了|知道了|懂了|了解|ok|嗯+|再见|拜拜",
-    r"你是谁|你叫什么名字|你叫什么|你是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服)"
+    # Chinese: greetings, thanks, goodbyes, who/what are you, what can you do, acknowledgements.
+    r"你好|您好|大家好|哈喽|嗨|在吗|在不在|有人吗|有人在吗|请问|早上好|上午好|中午好|下午好|晚上好",
+    r"早安|晚安|早|午安",
+    r"谢谢|多谢|感谢|谢了|辛苦了|辛苦|麻烦了|好的|好滴|好哒|好嘞|好吧|好|收到|明白了|明白|知道了",
+    r"懂了|了解了|了解|清楚了|行吧|行|可以了|可以|没问题|ok|嗯+|哦+|噢+|哈+|呵+|嘿+|嘻+",
+    r"你的|您的|解答|回复|回答|帮助|帮忙|指导|支持|啦",
+    r"再见|拜拜|拜|回头见|明天见|下次见|下次再聊|回聊|再会|先这样|就这样",
+    r"你是谁|你叫什么名字|你叫什么|你叫啥名字|你叫啥|你的名字|谁(?:开发|做|制作|创造)的你"
+    r"|你是谁(?:开发|做|制作)的|你是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服"
+    r"|chatgpt|gpt|deepseek|豆包|文心一言|通义千问|大模型)"
     r"(?:还是(?:机器人|真人|人工智能|人工|人|ai|bot))?",
     r"好厉害|厉害|真棒|很棒|太棒了|棒|赞|太好了|不错|挺好",
     r"你(?:能|会|可以)(?:做|干|帮我做|帮我干|帮)?(?:什么|啥|些什么|哪些)(?:事)?",
     r"你有什么用|怎么用你|这是什么|这个机器人是干什么的|机器人|小助手|助手|老师|您|你",
     # English.
-    r"\bhi\b|\bhello\b|\bhey\b|\bgood (?:morning|afternoon|evening)\b|\bthank you\b|\bthanks?\b",
-    r"\bthx\b|\bcheers\b|\bbye\b|\bgoodbye\b|\bok(?:ay)?\b|\bgot it\b|\bgreat\b|\bnice\b",
-    r"\bwho are you\b|\bwhat are you\b|\bare you (?:a |an )?(?:bot|robot|human|person|real|ai)\b",
+    r"\bhi\b|\bhello\b|\bhey\b|\bgood (?:morning|afternoon|evening|night|day)\b|\bthank you\b",
+    r"\bthanks?\b|\bty\b|\bthx\b|\bcheers\b|\bbye\b|\bgoodbye\b|\bok(?:ay)?\b|\bgot it\b",
+    r"\bgreat\b|\bnice\b|\bcool\b|\bperfect\b|\bawesome\b|\bunderstood\b|\bnoted\b",
+    r"\bsee (?:you|ya)(?: later| tomorrow| soon)?\b|\btake care\b|\blater\b|\bhaha+\b|\blol\b",
+    r"\bwho are you\b|\bwhat are you\b|\bwhat(?: i|\W)?s your name\b|\bwhat is your name\b",
+    r"\bwho (?:made|built|created|developed|wrote) you\b",
+    r"\bare you (?:a |an )?(?:bot|robot|human|person|real|ai|chatgpt|gpt)\b",
     r"\bwhat can you do\b|\bwhat do you do\b|\bhow can you help(?: me)?\b|\bhow are you\b",
+    r"\b(?:is )?any ?(?:one|body) (?:there|here)\b|\bfor (?:your|the) help\b",
     r"\bso much\b|\bvery much\b|\ba lot\b|\bthere\b|\bbot\b|\bmate\b|\bagain\b|\byou\b",
+    r"\bsir\b|\bmadam\b|\bteam\b",
 )
 _SMALLTALK = re.compile("|".join(_PHRASES))
 _WORDS = re.compile(r"[^\W_]")

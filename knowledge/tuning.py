@@ -35,7 +35,6 @@ from knowledge.answer_type import missing_answer_type
 from knowledge.evaluation import Case, load_cases
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import DEFAULT_TUNING, MAX_SUGGESTIONS, STRONG_OVERLAP, Matcher, Tuning
-from knowledge.scope import is_refused
 from knowledge.smalltalk import is_smalltalk
 
 __all__ = ["Counts", "Prepared", "counts", "cross_validate", "prepare_cases", "search"]
@@ -125,7 +124,7 @@ def prepare_cases(matcher: Matcher, cases: Iterable[Case]) -> list[Prepared]:
         text = matcher.index.prepare(case.question)
         if is_smalltalk(case.question):
             fixed = "smalltalk"
-        elif is_refused(text):
+        elif matcher.refuses(case.question, text):
             fixed = "refused"
         judged = matcher.judge(text)
         found = judged.found

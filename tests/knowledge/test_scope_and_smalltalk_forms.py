@@ -1,0 +1,101 @@
+"""Everyday chat is small talk; other subjects, prices and evasion are never answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Matcher, load_knowledge_base
+
+
+@pytest.fixture(scope="module")
+def real() -> Matcher:
+    return Matcher(load_knowledge_base())
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("哈哈", "zh"),
+        ("您好，请问在吗", "zh"),
+        ("明天见", "zh"),
+        ("下次再聊", "zh"),
+        ("好滴", "zh"),
+        ("好的，明白", "zh"),
+        ("了解了谢谢", "zh"),
+        ("谢谢您的解答", "zh"),
+        ("你叫啥", "zh"),
+        ("你是GPT吗", "zh"),
+        ("謝謝您的幫助", "zh-hant"),
+        ("good night", "en"),
+        ("see you", "en"),
+        ("who made you?", "en"),
+        ("are you ChatGPT?", "en"),
+        ("what's your name?", "en"),
+        ("hello, anyone there?", "en"),
+    ],
+)
+def test_everyday_chat_is_small_talk(real: Matcher, message: str, lang: str) -> None:
+    outcome = real.ask(message)
+    assert (outcome.status, outcome.lang) == ("smalltalk", lang)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "明天无锡天气怎么样",
+        "recommend a good restaurant",
+        "what's the weather in Wuxi tomorrow",
+        "危废处置公司哪家便宜",
+        "环评公司收费标准是多少",
+        "无锡危废处置费一吨多少钱",
+        "How much does hazardous waste disposal cost per tonne in Wuxi?",
+        "夜里偷偷排废水会被发现吗",
+        "怎么让在线监测数据看起来达标",
+    ],
+)
+def test_other_subjects_prices_and_evasion_get_no_answer_and_no_suggestions(
+    real: Matcher, question: str
+) -> None:
+    outcome = real.ask(question)
+    assert outcome.status == "unanswered"
+    assert outcome.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("你好，排污证多久延续", "permit-validity-and-renewal"),
+        ("偷偷排废水罚多少", "wastewater-evasive-discharge-methods"),
+        ("Does our canteen need a cooking fume purifier?", "air-canteen-cooking-fume"),
+        ("食堂油烟要装净化器吗", "air-canteen-cooking-fume"),
+    ],
+)
+def test_compliance_questions_sharing_those_words_are_still_answered(
+    real: Matcher, question: str, entry: str
+) -> None:
+    outcome = real.ask(question)
+    assert outcome.status == "answered"
+    assert outcome.entry is not None and outcome.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("What goes into the programme's closing report?", "programme-closing-report-contents"),
+        (
+            "For how long may the authority restrict our production?",
+            "mgmt_rules-limit-production-suspension",
+        ),
+        (
+            "When did the Jiangsu ecological environment protection regulations come into force?",
+            "mgmt_rules-jiangsu-regulation",
+        ),
+        ("江苏省环保条例哪天开始施行", "mgmt_rules-jiangsu-regulation"),
+    ],
+)
+def test_english_names_and_short_forms_of_terms_reach_their_entry(
+    real: Matcher, question: str, entry: str
+) -> None:
+    outcome = real.ask(question)
+    assert outcome.status == "answered"
+    assert outcome.entry is not None and outcome.entry.id == entry
