@@ -61,6 +61,9 @@ class DatabasePersistence(BasePersistence[_UserData, _UserData, Any]):
         self.timeout = timeout
         # Dialogues found too old at start-up, by conversation key: the conversation's name.
         self.expired: dict[ConversationKey, str] = {}
+        # What is stored for each person (JSON; absent means none): every update asks to save
+        # the drafts, and most change nothing, so only a change costs a write.
+        self._stored: dict[int, str] = {}
 
     @property
     def _clock(self) -> Callable[[], datetime]:
@@ -91,6 +94,7 @@ class DatabasePersistence(BasePersistence[_UserData, _UserData, Any]):
         await self._open()
         async with self.services.unit_of_work() as session:
             rows = await repo.load_user_data(session=session)
+        self._stored = {row.user_id: row.data for row in rows}
         return {row.user_id: json.loads(row.data) for row in rows}
 
     async def get_chat_data(self) -> dict[int, _UserData]:
@@ -130,6 +134,8 @@ class DatabasePersistence(BasePersistence[_UserData, _UserData, Any]):
         except TypeError:
             log.exception("user %s: drafts are not JSON, not stored", user_id)
             return
+        if self._stored.get(user_id, "{}") == (stored if data else "{}"):
+            return
         async with self.services.unit_of_work() as session:
             if data:
                 await repo.save_user_data(
@@ -137,10 +143,15 @@ class DatabasePersistence(BasePersistence[_UserData, _UserData, Any]):
                 )
             else:
                 await repo.delete_user_data(session=session, user_id=user_id)
+        if data:
+            self._stored[user_id] = stored
+        else:
+            self._stored.pop(user_id, None)
 
     async def drop_user_data(self, user_id: int) -> None:
         async with self.services.unit_of_work() as session:
             await repo.delete_user_data(session=session, user_id=user_id)
+        self._stored.pop(user_id, None)
 
     async def update_chat_data(self, chat_id: int, data: _UserData) -> None:
         return None
