@@ -13,6 +13,7 @@ command that draws, so ``--help`` stays fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +23,6 @@ import typer
 from cli import app
 
 if TYPE_CHECKING:
-    from datetime import date
     from zoneinfo import ZoneInfo
 
     from bot.settings import Settings
@@ -74,8 +74,6 @@ class _Gathered:
 async def _gather(
     settings: Settings, *, figures: bool, xlsx: bool, closing: int | None
 ) -> _Gathered:
-    from datetime import datetime
-
     from storage.db import create_engine, make_session_factory
     from storage.models import utcnow
     from storage.repositories import report_data, stats
