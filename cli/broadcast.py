@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -212,8 +213,6 @@ async def _deliver(
 
 
 async def _send(settings: Settings, request: _Request) -> int:
-    from datetime import datetime
-
     from bot.handlers.send_time import EXAMPLE_FORMAT
     from programme import broadcasts as service
 
