@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
 import bot.app
-import cli.broadcast
+import bot.wire
 from bot.app import build_application, running
 from bot.desk import outbox_config
 from bot.notifier import TelegramNotifier
@@ -216,14 +216,14 @@ async def scenario(
 
 async def main(args: argparse.Namespace) -> None:
     if args.read_timeout is not None:  # what the CLI and the bot read at start-up
-        bot.app.READ_TIMEOUT = cli.broadcast.READ_TIMEOUT = args.read_timeout
+        bot.app.READ_TIMEOUT = bot.wire.READ_TIMEOUT = args.read_timeout
     questions = answerable_questions(args.questions)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     in_flight = settings.broadcast_max_sending
     print(
         f"{args.recipients} broadcast recipients at {settings.broadcast_rate:g}/s "
         f"({in_flight} sends in flight), {args.questions} questions answered meanwhile; "
-        f"read timeout {cli.broadcast.READ_TIMEOUT:g} s"
+        f"read timeout {bot.wire.READ_TIMEOUT:g} s"
     )
     print("fault path       people delivered duplicated lost user-visible errors unknown seconds")
     verdicts = []

@@ -25,38 +25,27 @@ Exit codes: 0 delivered (or scheduled, or declined), 1 some deliveries failed or
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InputFile
-from telegram.error import TelegramError
-from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
-from bot.desk import outbox_config
-from bot.handlers.send_time import EXAMPLE_FORMAT, parse_send_time
-from bot.notifier import TelegramNotifier
-from bot.settings import Settings
-from bot.wire import CONNECT_TIMEOUT, READ_TIMEOUT
 from cli import app
-from programme import broadcasts as service
-from scheduler.broadcasts import watch
-from scheduler.outbox import Outbox, OutboxConfig, orphaned
-from storage.db import create_engine, make_session_factory
 from storage.enums import BroadcastStatus, Phase, Role
-from storage.errors import NotFound
-from storage.models import utcnow
-from storage.repositories import broadcasts as repo
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Coroutine
+
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from telegram.ext import ExtBot
+
+    from bot.settings import Settings
+    from programme import broadcasts as service
+    from scheduler.outbox import OutboxConfig
+    from storage.repositories import broadcasts as repo
 
 T = TypeVar("T")
 
@@ -76,6 +65,10 @@ BaseUrl = Annotated[
 
 def _settings(base_url: str | None = None) -> Settings:
     """Settings from the environment, with ``--base-url`` on top (validated)."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         return Settings() if base_url is None else Settings(bot_api_base_url=base_url)
     except ValidationError as exc:
@@ -108,13 +101,18 @@ async def open_bot(settings: Settings, *, pool: int = 16) -> AsyncIterator[ExtBo
     Raises:
         ValueError: if no token is configured.
     """
+    from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot import wire
+
     if settings.telegram_token is None:
         raise ValueError("no Telegram token configured (HANDINHAND_TELEGRAM_TOKEN)")
     request = HTTPXRequest(
         connection_pool_size=pool,
         pool_timeout=30.0,
-        read_timeout=READ_TIMEOUT,
-        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=wire.READ_TIMEOUT,
+        connect_timeout=wire.CONNECT_TIMEOUT,
     )
     bot: ExtBot[None] = ExtBot(
         settings.telegram_token.get_secret_value(),
@@ -130,6 +128,8 @@ async def open_bot(settings: Settings, *, pool: int = 16) -> AsyncIterator[ExtBo
 
 @asynccontextmanager
 async def _database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    from storage.db import create_engine, make_session_factory
+
     engine = create_engine(settings.database_url)
     try:
         yield make_session_factory(engine)
@@ -149,6 +149,10 @@ async def _upload(
     bot: ExtBot[None], chat_id: int, photo: Path | None, doc: Path | None
 ) -> tuple[str | None, str | None]:
     """Send the media once to the admin chat; their file ids go into every delivery."""
+    import asyncio
+
+    from telegram import InputFile
+
     photo_id: str | None = None
     document_id: str | None = None
     if photo is not None:
@@ -166,6 +170,15 @@ async def _deliver(
     factory: async_sessionmaker[AsyncSession], bot: ExtBot[None], settings: Settings, bid: int
 ) -> repo.Progress:
     """Run the outbox here until this broadcast is done, drawing the progress bar."""
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot.desk import outbox_config
+    from bot.notifier import TelegramNotifier
+    from scheduler.broadcasts import watch
+    from scheduler.outbox import Outbox
+
     outbox = Outbox(factory, TelegramNotifier(bot), config=outbox_config(settings))
     stop = asyncio.Event()
     worker = asyncio.create_task(outbox.run(stop))
@@ -200,6 +213,9 @@ async def _deliver(
 
 
 async def _send(settings: Settings, request: _Request) -> int:
+    from bot.handlers.send_time import EXAMPLE_FORMAT
+    from programme import broadcasts as service
+
     async with _database(settings) as factory:
         tz = settings.tz
         today = datetime.now(tz).date()
@@ -278,6 +294,16 @@ def broadcast(
     """Send an announcement (see `status` and `cancel` for one already sent)."""
     if ctx.invoked_subcommand is not None:
         return
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+    from telegram.error import TelegramError
+
+    from bot.handlers.send_time import parse_send_time
+    from programme import broadcasts as service
+    from storage.models import utcnow
+    from storage.repositories import broadcasts as repo
+
     if not text:
         raise _usage(
             "Give the announcement with --text (or use `status ID` / `resume ID` / `cancel ID`)."
@@ -318,6 +344,11 @@ class _Status:
 
 
 async def _status(settings: Settings, broadcast_id: int) -> _Status:
+    from bot.desk import outbox_config
+    from scheduler.outbox import orphaned
+    from storage.models import utcnow
+    from storage.repositories import broadcasts as repo
+
     lease = outbox_config(settings).lease
     async with _database(settings) as factory, factory() as session:
         found = await repo.progress(session=session, broadcast_id=broadcast_id)
@@ -326,12 +357,20 @@ async def _status(settings: Settings, broadcast_id: int) -> _Status:
 
 
 async def _cancel(settings: Settings, broadcast_id: int) -> bool:
+    from programme import broadcasts as service
+
     async with _database(settings) as factory:
         return await service.cancel(factory, broadcast_id)
 
 
 def _on_broadcast(work: Coroutine[Any, Any, T], broadcast_id: int, doing: str) -> T:
     """Run one database step on a broadcast; an unknown id or a database error exits 1."""
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.errors import NotFound
+
     try:
         return asyncio.run(work)
     except NotFound as exc:
@@ -345,6 +384,8 @@ def _on_broadcast(work: Coroutine[Any, Any, T], broadcast_id: int, doing: str) -
 @broadcast_app.command("status")
 def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.")]) -> None:
     """Show a broadcast's delivery report."""
+    from bot.desk import outbox_config
+
     found = _on_broadcast(_status(_settings(), broadcast_id), broadcast_id, "read")
     typer.echo(format_progress(broadcast_id, found.progress))
     if found.orphaned:
@@ -356,6 +397,11 @@ def status(broadcast_id: Annotated[int, typer.Argument(help="The broadcast's id.
 
 
 async def _resume(settings: Settings, broadcast_id: int, resend_unknown: bool) -> int:
+    from bot.desk import outbox_config
+    from scheduler.outbox import orphaned
+    from storage.models import utcnow
+    from storage.repositories import broadcasts as repo
+
     config: OutboxConfig = outbox_config(settings)
     async with _database(settings) as factory:
         async with factory() as session, session.begin():
@@ -402,6 +448,8 @@ def resume(
     base_url: BaseUrl = None,
 ) -> None:
     """Send the rest of a broadcast whose sender stopped (see `status`)."""
+    from telegram.error import TelegramError
+
     settings = _settings(base_url)
     if settings.telegram_token is None:
         raise _usage("No Telegram token configured (set HANDINHAND_TELEGRAM_TOKEN).")

@@ -7,20 +7,18 @@ the curated files.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings
 from cli.kb import kb_app
-from storage.db import create_engine, make_session_factory
-from storage.models import ExtraPhrasing
-from storage.repositories import curation
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from bot.settings import Settings
+    from storage.models import ExtraPhrasing
 
 __all__ = ["export_phrasings", "phrasings_yaml"]
 
@@ -32,6 +30,8 @@ _HEADER = (
 
 def phrasings_yaml(rows: Sequence[ExtraPhrasing]) -> str:
     """The rows as YAML: one item per entry, its phrasings in the order they were linked."""
+    import yaml
+
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(row.entry_id, []).append(
@@ -46,6 +46,9 @@ def phrasings_yaml(rows: Sequence[ExtraPhrasing]) -> str:
 
 
 async def _load(settings: Settings) -> list[ExtraPhrasing]:
+    from storage.db import create_engine, make_session_factory
+    from storage.repositories import curation
+
     engine = create_engine(settings.database_url)
     try:
         async with make_session_factory(engine)() as session:
@@ -59,6 +62,12 @@ def export_phrasings(
     file: Annotated[Path, typer.Argument(help="Where to write the YAML ('-': standard output).")],
 ) -> None:
     """Write the bureau's linked phrasings (database) as YAML for review."""
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+
     try:
         rows = asyncio.run(_load(Settings()))
     except (SQLAlchemyError, OSError) as exc:

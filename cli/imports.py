@@ -6,27 +6,17 @@ no data rows, or a database error; 2 a file that cannot be read.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from cli import app
-from storage.db import create_engine, in_transaction, make_session_factory
-from storage.errors import ImportFailed
-from storage.imports import (
-    ImportKind,
-    ImportReport,
-    ImportSet,
-    UnreadableFile,
-    find_import_set,
-    import_set,
-)
-from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.imports import ImportReport, ImportSet
 
 import_app = typer.Typer(
     help="Import the bureau's spreadsheets (CSV or XLSX, Chinese or English headers). "
@@ -49,6 +39,10 @@ class _DryRun(Exception):
 
 
 async def _run(url: str, files: ImportSet, dry_run: bool) -> list[ImportReport]:
+    from storage.db import create_engine, in_transaction, make_session_factory
+    from storage.imports import import_set
+    from storage.migrate import upgrade
+
     engine = create_engine(url)
     try:
         await upgrade(engine)
@@ -69,6 +63,14 @@ async def _run(url: str, files: ImportSet, dry_run: bool) -> list[ImportReport]:
 
 
 def _import(files: ImportSet, dry_run: bool) -> None:
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+    from storage.errors import ImportFailed
+    from storage.imports import UnreadableFile
+
     for path in files.ignored:
         typer.echo(f"跳过 / skipped: {path.name}", err=True)
     try:
@@ -103,8 +105,14 @@ def _import(files: ImportSet, dry_run: bool) -> None:
         raise typer.Exit(1)
 
 
-def _one(kind: ImportKind, path: Path, dry_run: bool) -> None:
-    _import(ImportSet(files={kind: path}, ignored=[]), dry_run)
+# The values of `storage.imports.ImportKind`, named here so that ``--help`` need not import it.
+_Kind = Literal["enterprises", "pairings", "audits", "items", "dates"]
+
+
+def _one(kind: _Kind, path: Path, dry_run: bool) -> None:
+    from storage.imports import ImportKind, ImportSet
+
+    _import(ImportSet(files={ImportKind(kind): path}, ignored=[]), dry_run)
 
 
 @import_app.command("all")
@@ -123,6 +131,8 @@ def import_all(
     A dry run validates the set together (pairings against the enterprises the same set would
     create), then writes nothing.
     """
+    from storage.imports import UnreadableFile, find_import_set
+
     try:
         files = find_import_set(folder)
     except UnreadableFile as exc:
@@ -136,7 +146,7 @@ def import_enterprises(
     file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False
 ) -> None:
     """Enterprises: 企业名称/name, 统一社会信用代码/credit_code, 类型/kind (大手|小手), …"""
-    _one(ImportKind.enterprises, file, dry_run)
+    _one("enterprises", file, dry_run)
 
 
 @import_app.command("pairings")
@@ -144,22 +154,22 @@ def import_pairings(
     file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False
 ) -> None:
     """Pairings: 年度/year, 大手/小手统一社会信用代码, 阶段/phase, 导师/mentor (phone or name)."""
-    _one(ImportKind.pairings, file, dry_run)
+    _one("pairings", file, dry_run)
 
 
 @import_app.command("audits")
 def import_audits(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False) -> None:
     """Audits: 统一社会信用代码, 审核日期/audited_on, 审核人员, a 0–10 score per sub-category."""
-    _one(ImportKind.audits, file, dry_run)
+    _one("audits", file, dry_run)
 
 
 @import_app.command("items")
 def import_items(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False) -> None:
     """Items: 统一社会信用代码, 审核日期, 子类, 存在问题, 整改措施, 严重程度, 整改期限."""
-    _one(ImportKind.items, file, dry_run)
+    _one("items", file, dry_run)
 
 
 @import_app.command("dates")
 def import_dates(file: Annotated[Path, _FILE], dry_run: Annotated[bool, _DRY_RUN] = False) -> None:
     """Compliance dates: 统一社会信用代码, 事项/kind, 截止日期/due_on, 名称/title, 备注/note."""
-    _one(ImportKind.dates, file, dry_run)
+    _one("dates", file, dry_run)

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.settings import Settings
-from catalog import text
 from cli import app
-from knowledge import KnowledgeBaseError, Matcher, Outcome, lint, load_knowledge_base
-from knowledge.evaluation import Report, evaluate, load_cases
-from knowledge.trouble import penalty_last
+
+if TYPE_CHECKING:
+    from knowledge import Matcher, Outcome
+    from knowledge.evaluation import Report
 
 kb_app = typer.Typer(help="Check and evaluate the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
 
 def _matcher() -> Matcher:
+    from bot.settings import Settings
+    from knowledge import KnowledgeBaseError, Matcher, load_knowledge_base
+
     settings = Settings()
     try:
         return Matcher(
@@ -55,6 +57,9 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
     """Ask the knowledge base a question and print the outcome."""
+    from catalog import text
+    from knowledge.trouble import penalty_last
+
     outcome = _matcher().ask(question)
     if as_json:
         typer.echo(json.dumps(_outcome_json(outcome), ensure_ascii=False, indent=2))
@@ -80,6 +85,9 @@ def lint_command(
     ] = None,
 ) -> None:
     """Validate every knowledge-base file; list each problem with file, entry and field."""
+    from bot.settings import Settings
+    from knowledge import lint, load_knowledge_base
+
     directory = directory or Settings().knowledge_dir
     problems = lint(directory)
     for problem in problems:
@@ -137,6 +145,9 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Evaluate the matcher on a question set: correct, wrong, suggestions, out of scope."""
+    from knowledge import KnowledgeBaseError
+    from knowledge.evaluation import evaluate, load_cases
+
     try:
         cases = load_cases(file)
     except KnowledgeBaseError as exc:

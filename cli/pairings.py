@@ -8,21 +8,17 @@ such person, an ambiguous name, not a mentor), 2 the command was used wrongly.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from cli import app
-from storage.db import create_engine, make_session_factory
-from storage.enums import Role
-from storage.errors import NotFound
-from storage.models import Enterprise, Person
-from storage.repositories import pairings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.models import Person
 
 __all__ = ["mentors_command", "pairing_app"]
 
@@ -65,6 +61,11 @@ def _line(person: Person) -> str:
 async def _mentors(
     session: AsyncSession, pairing_id: int, add: list[str], remove: list[str]
 ) -> list[str]:
+    from storage.enums import Role
+    from storage.errors import NotFound
+    from storage.models import Enterprise
+    from storage.repositories import pairings
+
     try:
         pairing = await pairings.get_pairing(session=session, pairing_id=pairing_id)
     except NotFound as exc:
@@ -98,6 +99,8 @@ async def _mentors(
 
 
 async def _run(url: str, pairing_id: int, add: list[str], remove: list[str]) -> list[str]:
+    from storage.db import create_engine, make_session_factory
+
     engine = create_engine(url)
     try:
         async with make_session_factory(engine)() as session, session.begin():
@@ -118,6 +121,12 @@ def mentors_command(
     ] = None,
 ) -> None:
     """Show a pairing's mentors; add or remove them (people of the pairing's big hand)."""
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+
     adding, removing = add or [], remove or []
     if any(not q.strip() for q in (*adding, *removing)):
         typer.echo("--add and --remove need a person (id, phone or name).", err=True)

@@ -12,7 +12,6 @@ command that draws, so ``--help`` stays fast.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,18 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings
-from catalog import Lang, language_of, text
 from cli import app
-from storage.db import create_engine, make_session_factory
-from storage.errors import NotFound
-from storage.models import utcnow
-from storage.repositories import report_data, stats
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
+
+    from bot.settings import Settings
+    from catalog import Lang
+    from storage.repositories import report_data, stats
 
 __all__ = ["format_figures", "report"]
 
@@ -78,6 +74,10 @@ class _Gathered:
 async def _gather(
     settings: Settings, *, figures: bool, xlsx: bool, closing: int | None
 ) -> _Gathered:
+    from storage.db import create_engine, make_session_factory
+    from storage.models import utcnow
+    from storage.repositories import report_data, stats
+
     engine = create_engine(settings.database_url)
     got = _Gathered(today=datetime.now(settings.tz).date())
     try:
@@ -164,10 +164,17 @@ def report(
     ] = ReportLanguage.zh,
 ) -> None:
     """Print the programme's figures, or write charts, a spreadsheet or a closing report."""
-    language: Lang = language_of(lang.value)
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+    from catalog import language_of, text
     from reports import MissingCjkFont
     from reports.closing_report import ClosingReportRefused
+    from storage.errors import NotFound
 
+    language: Lang = language_of(lang.value)
     if (closing_report is None) != (out is None):
         typer.echo("--closing-report and --out go together.", err=True)
         raise typer.Exit(2)

@@ -18,10 +18,23 @@ from typer.testing import CliRunner
 from cli import app
 from cli.commands import COMMANDS
 from storage.db import create_engine
+from storage.imports import ImportKind
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from tests.bot.conftest import World
 
-HEAVY = ("matplotlib", "openpyxl", "fpdf", "telegram", "sqlalchemy", "jieba", "alembic")
+HEAVY = (
+    "matplotlib",
+    "openpyxl",
+    "fpdf",
+    "telegram",
+    "httpx",
+    "sqlalchemy",
+    "alembic",
+    "pydantic",
+    "jieba",
+    "bm25s",
+    "opencc",
+)
 
 _PROBE = """
 import json, sys
@@ -48,7 +61,29 @@ def _help(args: list[str]) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["run"], ["chat"], ["demo"], ["invite", "create"], ["enterprises", "find"], ["db"]],
+    [
+        [],
+        ["run"],
+        ["chat"],
+        ["demo"],
+        ["ask"],
+        ["kb"],
+        ["kb", "lint"],
+        ["kb", "eval"],
+        ["kb", "export-phrasings"],
+        ["enterprises", "find"],
+        ["invite", "create"],
+        ["import"],
+        ["import", "all"],
+        *(["import", kind] for kind in ImportKind),
+        ["broadcast"],
+        *(["broadcast", sub] for sub in ("status", "resume", "cancel")),
+        ["report"],
+        ["pairing"],
+        ["pairing", "mentors"],
+        ["db"],
+    ],
+    ids=lambda args: " ".join(args) or "handinhand",
 )
 def test_help_imports_no_heavy_library_and_lists_no_bool_help(args: list[str]) -> None:
     screen, imported = _help(args)
@@ -132,3 +167,18 @@ def test_enterprises_find_searches_name_code_town_and_industry(
     assert "甲小手厂" in town.output
     nothing = runner.invoke(app, ["enterprises", "find", "不存在的公司"])
     assert nothing.exit_code == 1 and "No enterprise matches" in nothing.output
+
+
+def test_each_import_command_imports_its_own_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HANDINHAND_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
+    examples = Path(__file__).parents[2] / "examples"
+    runner = CliRunner()
+    for kind in ImportKind:  # dependency order: pairings need the enterprises first
+        result = runner.invoke(app, ["import", kind.value, str(examples / f"{kind.value}.csv")])
+        assert result.exit_code == 0, (kind, result.output)
+        assert result.output.startswith(f"{kind.value}: "), result.output
+        assert "were created" in result.output
+    wrong = runner.invoke(app, ["import", "pairings", str(examples / "enterprises.csv")])
+    assert wrong.exit_code == 1, "an enterprises file is not a pairings file"
