@@ -9,14 +9,13 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot import callbacks
 from bot.context import BotContext
-from bot.conversations import conversation, end_draft, start_draft
+from bot.conversations import conversation, draft_of, end_draft, start_draft
+from bot.handlers.errors import refusal_text
 from bot.ui.html import escape
 from bot.ui.replies import pressed_ids, respond, send
-from catalog import language_of, text
-from programme.access import require_role
-from programme.errors import Refused
-from storage.enums import Role
-from storage.repositories import people, questions
+from catalog import text
+from programme import questions as asked
+from programme.errors import NotAllowed
 
 __all__ = ["build_handler", "send_answer", "start_answer"]
 
@@ -26,11 +25,8 @@ AWAITING_ANSWER = 1
 async def start_answer(update: Update, context: BotContext) -> int:
     """The "reply" button under a forwarded question: check it was sent to this person."""
     (question_id,) = await pressed_ids(update, callbacks.REPLY_QUESTION)
-    person_id = require_role(context.member, Role.mentor, Role.bureau, Role.manager)
     async with context.services.unit_of_work() as session:
-        logged = await questions.get_question(session=session, question_id=question_id)
-    if logged.forwarded_to != person_id:
-        raise Refused(context.member, f"answer question {question_id}")
+        logged = await asked.question_to_answer(session, context.member, question_id)
     start_draft(context, question_id=question_id)
     reply = text(context.member.lang, "reply.prompt", question=escape(logged.text))
     await respond(update, context.bot, reply)
@@ -41,23 +37,21 @@ async def send_answer(update: Update, context: BotContext) -> int:
     """The answer text: store it on the question and deliver it to the asker."""
     message = update.effective_message
     member = context.member
-    question_id = (end_draft(context) or {}).get("question_id")
-    if message is None or not message.text or question_id is None or member.person_id is None:
+    question_id = (draft_of(context) or {}).get("question_id")
+    if message is None or not message.text or question_id is None:
         return ConversationHandler.END
-    async with context.services.unit_of_work() as session:
-        logged = await questions.answer_question(
-            session=session,
-            question_id=int(question_id),
-            person_id=member.person_id,
-            text=message.text[:3000],
-            now=context.services.clock(),
-        )
-        asker_lang = member.lang
-        if logged.person_id is not None:
-            asker = await people.get_person(session=session, person_id=logged.person_id)
-            asker_lang = language_of(asker.language.value)
+    try:
+        async with context.services.unit_of_work() as session:
+            answered = await asked.answer_forwarded(
+                session, member, int(question_id), message.text, context.services.clock()
+            )
+    except NotAllowed as refusal:  # blank or too long: ask again
+        await respond(update, context.bot, refusal_text(member.lang, refusal))
+        return AWAITING_ANSWER
+    end_draft(context)
+    logged = answered.question
     notice = text(
-        asker_lang,
+        answered.asker_lang,
         "reply.delivered",
         name=escape(member.name),
         question=escape(logged.text),

@@ -26,16 +26,16 @@ from bot import callbacks
 from bot.context import BotContext
 from bot.conversations import conversation
 from bot.gate import for_roles
+from bot.handlers.errors import refusal_text
 from bot.handlers.phrasings import teach
 from bot.ui.html import escape
 from bot.ui.replies import pressed, pressed_ids, respond, send
-from catalog import language_of, text
+from catalog import text
 from knowledge.entry import Entry
-from programme.access import require_role
-from programme.errors import Refused
+from programme import curation as curating
+from programme.errors import NotAllowed, Refused
 from storage.enums import Role
 from storage.models import QuestionLog
-from storage.repositories import curation, people, questions
 
 __all__ = ["HANDLERS", "build_handler", "show_queue", "show_review_queue"]
 
@@ -93,18 +93,16 @@ def _review_row(q: QuestionLog, lang: str) -> Row:
 
 async def show_queue(update: Update, context: BotContext) -> None:
     """/curate: the newest waiting questions, each with Link and Answer buttons."""
-    require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        found = await curation.curation_queue(session=session, limit=_SHOWN)
+        found = await curating.queue(session, context.member, _SHOWN)
     await _show_list(update, context, found, ("curate.queue", "curate.empty"), _waiting_row)
 
 
 async def start_link(update: Update, context: BotContext) -> int:
     """ "Link": offer the matcher's best candidates; an entry id may be typed instead."""
     (question_id,) = await pressed_ids(update, callbacks.CURATE_LINK)
-    require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        question = await questions.get_question(session=session, question_id=question_id)
+        question = await curating.question(session, context.member, question_id)
     if context.user_data is not None:
         context.user_data[_QUESTION] = question_id
     matcher = context.services.ask
@@ -147,14 +145,9 @@ async def link_by_id(update: Update, context: BotContext) -> int:
 
 
 async def _link(update: Update, context: BotContext, question_id: int, entry: Entry) -> None:
-    person_id = require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        phrasing = await curation.link_question(
-            session=session,
-            question_id=question_id,
-            entry_id=entry.id,
-            created_by=person_id,
-            now=context.services.clock(),
+        phrasing = await curating.link(
+            session, context.member, question_id, entry.id, context.services.clock()
         )
     teach(context.services.ask, entry.id, phrasing.text)
     if context.user_data is not None:
@@ -172,9 +165,8 @@ async def _link(update: Update, context: BotContext, question_id: int, entry: En
 async def start_draft(update: Update, context: BotContext) -> int:
     """ "Answer": ask for the answer text."""
     (question_id,) = await pressed_ids(update, callbacks.CURATE_DRAFT)
-    require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        question = await questions.get_question(session=session, question_id=question_id)
+        question = await curating.question(session, context.member, question_id)
     if context.user_data is not None:
         context.user_data[_QUESTION] = question_id
     reply = text(context.member.lang, "curate.ask_draft", question=escape(question.text))
@@ -188,19 +180,15 @@ async def send_draft(update: Update, context: BotContext) -> int:
     question_id = (context.user_data or {}).get(_QUESTION)
     if message is None or not message.text or question_id is None:
         return ConversationHandler.END
-    person_id = require_role(context.member, Role.bureau)
-    async with context.services.unit_of_work() as session:
-        question = await curation.draft_answer(
-            session=session,
-            question_id=int(question_id),
-            person_id=person_id,
-            text=message.text[:3000],
-            now=context.services.clock(),
-        )
-        asker_lang = language_of(question.lang)
-        if question.person_id is not None:
-            asker = await people.get_person(session=session, person_id=question.person_id)
-            asker_lang = language_of(asker.language.value)
+    try:
+        async with context.services.unit_of_work() as session:
+            answered = await curating.draft_answer(
+                session, context.member, int(question_id), message.text, context.services.clock()
+            )
+    except NotAllowed as refusal:  # blank or too long: ask again
+        await respond(update, context.bot, refusal_text(context.member.lang, refusal))
+        return AWAITING_DRAFT
+    question, asker_lang = answered.question, answered.asker_lang
     if context.user_data is not None:
         context.user_data.pop(_QUESTION, None)
     notice = text(
@@ -216,9 +204,8 @@ async def send_draft(update: Update, context: BotContext) -> int:
 
 async def show_review_queue(update: Update, context: BotContext) -> None:
     """/review: human answers not yet reviewed, each with a Reviewed button."""
-    require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        found = await curation.review_queue(session=session, limit=_SHOWN)
+        found = await curating.review_queue(session, context.member, _SHOWN)
     keys = ("curate.review_queue", "curate.review_empty")
     await _show_list(update, context, found, keys, _review_row)
 
@@ -226,11 +213,8 @@ async def show_review_queue(update: Update, context: BotContext) -> None:
 async def mark_reviewed(update: Update, context: BotContext) -> None:
     """ "Reviewed": off the queue."""
     (question_id,) = await pressed_ids(update, callbacks.CURATE_REVIEWED)
-    require_role(context.member, Role.bureau)
     async with context.services.unit_of_work() as session:
-        await curation.mark_reviewed(
-            session=session, question_id=question_id, now=context.services.clock()
-        )
+        await curating.mark_reviewed(session, context.member, question_id, context.services.clock())
     await respond(update, context.bot, text(context.member.lang, "curate.reviewed", id=question_id))
 
 

@@ -92,3 +92,16 @@ async def test_curation_is_for_the_bureau_only(desk_bot: BotHarness, world: Worl
     assert text("zh", "role.bureau") in texts(refused)
     forged = await desk_bot.press(world.mentor, "cd:1")
     assert texts(forged) == text("zh", "error.refused")
+
+
+async def test_a_blank_draft_answer_is_asked_again_and_nothing_reaches_the_asker(
+    desk_bot: BotHarness, world: World
+) -> None:
+    await desk_bot.send(world.manager_a, QUESTION)
+    queue = await desk_bot.send(world.bureau, "/curate")
+    await desk_bot.press(world.bureau, button(queue, "cd:"))
+    calls = await desk_bot.send(world.bureau, " \n ")
+    assert text("zh", "refusal.empty_text") in texts(calls, world.bureau.user_id)
+    assert texts(calls, world.manager_a.user_id) == ""
+    calls = await desk_bot.send(world.bureau, "井盖按规范涂黄色警示即可")
+    assert "井盖按规范涂黄色警示即可" in texts(calls, world.manager_a.user_id)
