@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from programme.errors import NotAllowed
+from programme import typed
 from storage.models import Broadcast
 from storage.repositories import broadcasts as repo
 
@@ -57,18 +57,12 @@ class Preview:
 
 
 def check_text(text: str) -> str:
-    """The broadcast's text, trimmed, if it may be sent.
+    """The broadcast's text, trimmed, if it fits one message with the header (`TEXT_LIMIT`).
 
     Raises:
         NotAllowed: ``empty_text`` for a blank text, ``text_too_long`` past `TEXT_LIMIT`.
     """
-    trimmed = text.strip()
-    if not trimmed:
-        raise NotAllowed("empty_text")
-    length = len(trimmed.encode("utf-16-le")) // 2
-    if length > TEXT_LIMIT:
-        raise NotAllowed("text_too_long", f"{length} > {TEXT_LIMIT}")
-    return trimmed
+    return typed.check_text(text, TEXT_LIMIT)
 
 
 def estimate_seconds(recipients: int, rate: float) -> int:

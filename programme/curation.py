@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from programme.access import require_role
 from programme.actors import Actor
-from programme.items import check_text
 from programme.questions import ANSWER_LIMIT, Answered, asker_lang
+from programme.typed import check_text
 from storage.enums import Role
 from storage.models import ExtraPhrasing, QuestionLog
 from storage.repositories import curation, questions

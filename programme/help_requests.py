@@ -22,6 +22,7 @@ from programme.access import require_enterprise, require_role, visible_enterpris
 from programme.actors import Actor
 from programme.errors import NotAllowed, Refused
 from programme.recipients import bureau_admins, managers_of, mentors_of
+from programme.typed import check_text
 from scheduler.help_escalation import mentor_key
 from storage.enums import HelpEventKind, HelpStatus, Role
 from storage.errors import NotFound
@@ -77,11 +78,7 @@ async def submit_request(
     person_id = require_role(actor, Role.manager)
     if actor.enterprise_id is None:
         raise Refused(actor, "manager without an enterprise")
-    words = text.strip()
-    if not words:
-        raise NotAllowed("empty_text")
-    if len(words) > MAX_TEXT:
-        raise NotAllowed("text_too_long", f"{len(words)} characters")
+    words = check_text(text, MAX_TEXT)
     pairing = await pairings.current_pairing_of(session=session, small_hand_id=actor.enterprise_id)
     request = await help_requests.create_help_request(
         session=session,
@@ -216,11 +213,7 @@ async def close_request(
             was already resolved or closed.
     """
     request = await _visible(session, actor, request_id)
-    words = outcome.strip()
-    if not words:
-        raise NotAllowed("empty_text")
-    if len(words) > MAX_OUTCOME:
-        raise NotAllowed("text_too_long", f"{len(words)} characters")
+    words = check_text(outcome, MAX_OUTCOME)
     if request.status in _ENDED:
         raise NotAllowed("help_ended", request.status.value)
     request = await help_requests.change_status(

@@ -21,6 +21,7 @@ from programme.access import require_enterprise, require_role
 from programme.actors import Actor
 from programme.errors import NotAllowed
 from programme.recipients import managers_of, mentors_of
+from programme.typed import check_text
 from storage.enums import EvidenceKind, ItemStatus, Role, SubCategory
 from storage.models import Evidence, Item, Person
 from storage.repositories import enterprises, items
@@ -31,7 +32,6 @@ __all__ = [
     "REVIEWERS",
     "Change",
     "add_item",
-    "check_text",
     "evidence_of",
     "parse_deadline",
     "review_item",
@@ -79,20 +79,6 @@ def parse_deadline(typed: str, today: date) -> date | None:
     except ValueError:
         return None
     return parsed if parsed >= today else None
-
-
-def check_text(text: str, limit: int) -> str:
-    """Typed text for an item (a finding, a measure, a comment), trimmed.
-
-    Raises:
-        NotAllowed: ``empty_text`` when blank, ``text_too_long`` past ``limit`` characters.
-    """
-    trimmed = text.strip()
-    if not trimmed:
-        raise NotAllowed("empty_text")
-    if len(trimmed) > limit:
-        raise NotAllowed("text_too_long", f"{len(trimmed)} > {limit}")
-    return trimmed
 
 
 async def visible_item(session: AsyncSession, actor: Actor, item_id: int) -> Item:

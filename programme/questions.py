@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from programme.access import require_role
 from programme.actors import Actor
 from programme.errors import Refused
-from programme.items import check_text
+from programme.typed import check_text
 from storage.enums import Role
 from storage.models import QuestionLog
 from storage.repositories import people, questions

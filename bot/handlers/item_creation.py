@@ -19,6 +19,7 @@ from knowledge.taxonomy import SUBCATEGORIES
 from programme import items as programme_items
 from programme.access import require_enterprise, require_role
 from programme.errors import NotAllowed
+from programme.typed import check_text
 from storage.enums import SubCategory
 
 __all__ = [
@@ -84,7 +85,7 @@ def _take(
 
 
 def _finding(typed: str) -> str:
-    return programme_items.check_text(typed, programme_items.FINDING_LIMIT)
+    return check_text(typed, programme_items.FINDING_LIMIT)
 
 
 def _measure(typed: str) -> str:
