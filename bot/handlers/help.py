@@ -27,7 +27,7 @@ from bot.gate import for_roles
 from bot.handlers.urgency import is_urgent
 from bot.ui.html import escape
 from bot.ui.rendering import render_first_steps
-from bot.ui.replies import notify, pressed_ids, respond, send
+from bot.ui.replies import notify, pressed_ids, respond, send, send_files
 from catalog import LANGUAGES, language_of, text
 from knowledge.language import Lang
 from programme import help_requests as help
@@ -128,8 +128,7 @@ async def send_request(update: Update, context: BotContext) -> int:
             buttons[0].insert(
                 1, (text(lang, "help.propose_visit"), callbacks.HELP_VISIT.encode(request.id))
             )
-        for file_id in request.photo_file_ids:
-            await context.bot.send_photo(person.chat_id, file_id)
+        await send_files(context.bot, person.chat_id, request.photo_file_ids)
         await send(context.bot, person.chat_id, notice, buttons)
     reply = text(member.lang, "help.sent" if mentors else "help.sent_bureau")
     if urgent:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputMediaDocument, InputMediaPhoto, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -20,7 +20,7 @@ from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.handlers.errors import refusal_text
 from bot.handlers.items import item_buttons, render_item
 from bot.ui.html import escape
-from bot.ui.replies import notify, pressed_ids, respond
+from bot.ui.replies import notify, pressed_ids, respond, send_files
 from catalog import text
 from programme import items as programme_items
 from programme.access import require_role
@@ -118,25 +118,6 @@ def build_handler() -> ConversationHandler[Any]:
     )
 
 
-_ALBUM = 10  # Telegram's largest media group
-
-
-async def _send_files(
-    context: BotContext, chat_id: int, kind: EvidenceKind, ids: list[str]
-) -> None:
-    bot = context.bot
-    for start in range(0, len(ids), _ALBUM):
-        chunk = ids[start : start + _ALBUM]
-        if len(chunk) == 1 and kind is EvidenceKind.photo:
-            await bot.send_photo(chat_id, chunk[0])
-        elif len(chunk) == 1:
-            await bot.send_document(chat_id, chunk[0])
-        elif kind is EvidenceKind.photo:
-            await bot.send_media_group(chat_id, [InputMediaPhoto(i) for i in chunk])
-        else:
-            await bot.send_media_group(chat_id, [InputMediaDocument(i) for i in chunk])
-
-
 async def send_evidence(update: Update, context: BotContext) -> None:
     """ "View evidence": the item's photos and documents (by file id) and the manager's notes."""
     (item_id,) = await pressed_ids(update, callbacks.ITEM_EVIDENCE)
@@ -153,7 +134,7 @@ async def send_evidence(update: Update, context: BotContext) -> None:
     await respond(update, context.bot, header)
     for kind in (EvidenceKind.photo, EvidenceKind.document):
         ids = [e.telegram_file_id for e in evidence if e.kind is kind and e.telegram_file_id]
-        await _send_files(context, member.chat_id, kind, ids)
+        await send_files(context.bot, member.chat_id, ids, photos=kind is EvidenceKind.photo)
     notes = [e.note.strip() for e in evidence if e.note.strip()]
     if notes:
         joined = "\n".join(escape(n) for n in notes)

@@ -27,7 +27,7 @@ from bot.conversations import conversation, draft_of, end_draft, start_draft
 from bot.gate import for_roles
 from bot.handlers.visits import local_time
 from bot.ui.html import escape
-from bot.ui.replies import Buttons, notify, pressed_ids, respond
+from bot.ui.replies import Buttons, notify, pressed_ids, respond, send_files
 from catalog import text
 from programme import help_requests as help
 from programme.errors import NotAllowed
@@ -146,8 +146,7 @@ async def show_request(update: Update, context: BotContext) -> None:
         html += "\n" + text(lang, "requests.outcome_line", outcome=escape(request.outcome))
     chat = update.effective_chat
     if chat is not None:
-        for file_id in request.photo_file_ids:
-            await context.bot.send_photo(chat.id, file_id)
+        await send_files(context.bot, chat.id, request.photo_file_ids)
     buttons = _buttons(lang, request, member.role is Role.mentor) if view.is_open else None
     await respond(update, context.bot, html, buttons)
 

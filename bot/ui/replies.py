@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
@@ -14,7 +20,18 @@ from bot.ui.html import split_message
 from catalog import language_of, text
 from storage.models import Person
 
-__all__ = ["Buttons", "keyboard", "notify", "pressed", "pressed_ids", "respond", "send"]
+__all__ = [
+    "Buttons",
+    "keyboard",
+    "notify",
+    "pressed",
+    "pressed_ids",
+    "respond",
+    "send",
+    "send_files",
+]
+
+_ALBUM = 10  # Telegram's largest media group
 
 # Rows of (label, callback data) pairs.
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -122,3 +139,19 @@ async def notify(
         await send(
             bot, person.chat_id, text(lang, key, **values), buttons(lang) if buttons else None
         )
+
+
+async def send_files(
+    bot: ExtBot[None], chat_id: int, file_ids: Sequence[str], *, photos: bool = True
+) -> None:
+    """Send photos (or documents) by their Telegram file ids: one alone, several as albums."""
+    for start in range(0, len(file_ids), _ALBUM):
+        chunk = file_ids[start : start + _ALBUM]
+        if len(chunk) == 1 and photos:
+            await bot.send_photo(chat_id, chunk[0])
+        elif len(chunk) == 1:
+            await bot.send_document(chat_id, chunk[0])
+        elif photos:
+            await bot.send_media_group(chat_id, [InputMediaPhoto(i) for i in chunk])
+        else:
+            await bot.send_media_group(chat_id, [InputMediaDocument(i) for i in chunk])
