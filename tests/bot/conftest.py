@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,6 +31,9 @@ from tests.storage.factories import (
     make_person,
     make_small_hand,
 )
+
+if TYPE_CHECKING:
+    from tests.bot.scheduled import ScheduledBot
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 TODAY = date(2026, 6, 1)
@@ -153,3 +157,19 @@ async def bot(
         await start_reminders(app, run_scheduler=False)
         request.clear()
         yield BotHarness(app, request)
+
+
+@pytest.fixture
+async def sbot(
+    world: World,
+    sqlite_session_factory: async_sessionmaker[AsyncSession],
+    knowledge_base: KnowledgeBase,
+    matcher: Matcher,
+) -> AsyncIterator[ScheduledBot]:
+    """The bot with its reminder service on a manual clock (see tests/bot/scheduled.py)."""
+    from tests.bot.scheduled import FileRecordingRequest, scheduled_bot  # imports this module
+
+    async with scheduled_bot(
+        sqlite_session_factory, knowledge_base, matcher, FileRecordingRequest()
+    ) as harness:
+        yield harness

@@ -10,7 +10,7 @@ from knowledge import KnowledgeBase, Matcher
 from scheduler.daily import run_daily
 from tests.bot.conftest import World
 from tests.bot.harness import BotHarness, button, texts
-from tests.bot.test_visits import scheduled_bot
+from tests.bot.scheduled import scheduled_bot
 
 
 @pytest.mark.parametrize(

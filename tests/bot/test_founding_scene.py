@@ -10,37 +10,21 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from knowledge import KnowledgeBase, Matcher
 from storage.enums import HelpEventKind, HelpStatus, VisitPurpose, VisitStatus
 from storage.models import HelpRequest, HelpRequestEvent, Item, Visit
 from tests.bot.conftest import World
 from tests.bot.emulator import BotApiEmulator, Sent
 from tests.bot.harness import button, texts
+from tests.bot.scheduled import ScheduledBot
 from tests.bot.test_end_to_end import bot_process, emulator  # noqa: F401  (fixtures)
-from tests.bot.test_visits import FileRecordingRequest, ScheduledBot, scheduled_bot
 from tests.scheduler.conftest import local
-
-
-@pytest.fixture
-async def sbot(
-    world: World,
-    sqlite_session_factory: async_sessionmaker[AsyncSession],
-    knowledge_base: KnowledgeBase,
-    matcher: Matcher,
-) -> AsyncIterator[ScheduledBot]:
-    async with scheduled_bot(
-        sqlite_session_factory, knowledge_base, matcher, FileRecordingRequest()
-    ) as harness:
-        yield harness
 
 
 async def _request(factory: async_sessionmaker[AsyncSession]) -> HelpRequest:

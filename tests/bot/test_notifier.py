@@ -23,7 +23,7 @@ from storage.enums import Reachability
 from storage.repositories import people
 from tests.bot.conftest import World
 from tests.bot.harness import texts
-from tests.bot.test_visits import scheduled_bot
+from tests.bot.scheduled import scheduled_bot
 
 
 class FailingRequest(RecordingRequest):

@@ -3,39 +3,18 @@ confirms. Through the real handlers, on a manual clock at Mon 2026-06-01 10:00 i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from knowledge import KnowledgeBase, Matcher
 from storage.enums import Reachability, Role, VisitStatus
 from storage.models import QuestionLog
 from tests.bot.conftest import World
 from tests.bot.harness import button, buttons, texts
-from tests.bot.test_visits import (
-    FileRecordingRequest,
-    ScheduledBot,
-    _visits,
-    propose,
-    scheduled_bot,
-)
+from tests.bot.scheduled import ScheduledBot
+from tests.bot.test_visits import _visits, propose
 from tests.scheduler.conftest import local
 from tests.storage.factories import make_person
-
-
-@pytest.fixture
-async def sbot(
-    world: World,
-    sqlite_session_factory: async_sessionmaker[AsyncSession],
-    knowledge_base: KnowledgeBase,
-    matcher: Matcher,
-) -> AsyncIterator[ScheduledBot]:
-    async with scheduled_bot(
-        sqlite_session_factory, knowledge_base, matcher, FileRecordingRequest()
-    ) as harness:
-        yield harness
 
 
 async def _pick_hand(sbot: ScheduledBot, world: World) -> list[object]:
