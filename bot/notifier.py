@@ -1,4 +1,5 @@
-"""The scheduler's `Notifier`, implemented for Telegram and for the terminal chat.
+"""The scheduler's `Notifier`, implemented for Telegram (the terminal chat uses it too, over its
+recording request).
 
 `TelegramNotifier` renders a `Notice` from the message catalogs in the recipient's language
 (values escaped; a compliance-calendar notice gets its knowledge-base entry's short answer and
@@ -9,9 +10,6 @@ citation), sends it with its buttons and media, and reports what happened instea
     TimedOut waiting for the answer (request sent)      -> unknown (it may have arrived)
     NetworkError / other TimedOut                       -> failed, retryable
     any other TelegramError                             -> failed
-
-`TerminalNotifier` wraps it for ``handinhand chat``: only notices to the person being played
-reach the terminal; everyone else's are recorded as sent to a silent sink (see its docstring).
 """
 
 from __future__ import annotations
@@ -54,7 +52,7 @@ from scheduler.notifier import (
 if TYPE_CHECKING:
     from bot.services import Services
 
-__all__ = ["TelegramNotifier", "TerminalNotifier", "render_notice"]
+__all__ = ["TelegramNotifier", "render_notice"]
 
 log = logging.getLogger(__name__)
 
@@ -202,28 +200,3 @@ class TelegramNotifier:
                 chat_id, InputFile(attachment.content, filename=attachment.filename)
             )
         return message_id
-
-
-class TerminalNotifier:
-    """The terminal chat's notifier: one person's notices are shown, the rest go to a sink.
-
-    The demo programme has hundreds of managers and mentors, and the first daily round would
-    print a digest for each of them. In the terminal there is only one reader, the person being
-    played (``chat_id``): their notices go through the real Telegram notifier, so they are
-    rendered and printed like any message of the bot. Everyone else's are reported as sent
-    without being shown: the terminal is the only "Telegram" this demo database has, so they
-    are claimed and marked sent in the ledger like a delivery that nobody reads — which also
-    keeps them from being retried every tick. ``others`` counts them, for the curious.
-    """
-
-    def __init__(self, inner: TelegramNotifier, chat_id: int | None = None) -> None:
-        self.inner = inner
-        self.chat_id = chat_id
-        self.others = 0
-
-    async def send(self, recipient: Recipient, notice: Notice) -> SendResult:
-        """Show the played person's notices; report the others as sent to the sink."""
-        if self.chat_id is not None and recipient.chat_id == self.chat_id:
-            return await self.inner.send(recipient, notice)
-        self.others += 1
-        return SendResult(SendStatus.sent)

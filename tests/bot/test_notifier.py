@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import RequestData
 
-from bot.notifier import TelegramNotifier, TerminalNotifier
+from bot.notifier import TelegramNotifier
 from bot.services import Services
 from bot.settings import Settings
 from bot.terminal.recording import RecordingRequest
@@ -169,13 +169,3 @@ async def _person_id(factory: async_sessionmaker[AsyncSession], telegram_id: int
         found = await people.find_by_telegram_id(session=session, telegram_user_id=telegram_id)
     assert found is not None and found.id is not None
     return found.id
-
-
-async def test_the_terminal_shows_only_the_played_persons_notices() -> None:
-    request = RecordingRequest()
-    terminal = TerminalNotifier(await _notifier(request), chat_id=11)
-    mine = await terminal.send(Recipient(1, 11, "zh"), DIGEST)
-    other = await terminal.send(Recipient(2, 12, "zh"), DIGEST)
-    assert mine.status is SendStatus.sent and other.status is SendStatus.sent
-    assert [c.chat_id for c in request.sent()] == [11]
-    assert terminal.others == 1
