@@ -9,10 +9,13 @@ input, never on the order of the file.
 Usage (from the repository root)::
 
     python knowledge/eval/pool/split.py POOL.yaml     # write train.yaml and heldout.yaml here
+    python knowledge/eval/pool/split.py --refresh NEW.yaml  # new questions: the held-out half
     python knowledge/eval/pool/split.py --digest      # print the SHA-256 of heldout.yaml
 
-Only run the first form to refresh the frozen half on purpose (see README.md): it overwrites both
-files.
+Only run the first two forms to refresh the frozen half on purpose (see README.md): they overwrite
+both files. ``--refresh`` is for a held-out half that has been looked at: its cases join the
+training half (looked-at questions estimate nothing), and questions written since, which nobody
+has tuned on, become the whole new held-out half.
 """
 
 from __future__ import annotations
@@ -66,6 +69,13 @@ def split(cases: list[Case], seed: int = SEED) -> tuple[list[Case], list[Case]]:
     return sorted(train, key=_order), sorted(heldout, key=_order)
 
 
+def refresh(
+    train: list[Case], heldout: list[Case], fresh: list[Case]
+) -> tuple[list[Case], list[Case]]:
+    """Return (train, heldout) after a refresh: the old held-out half joins the training half."""
+    return sorted(train + heldout, key=_order), sorted(fresh, key=_order)
+
+
 def _order(case: Case) -> tuple[str, str]:
     return (str(case.get("topic", "")), str(case["id"]))
 
@@ -104,22 +114,37 @@ def digest(path: Path = HELDOUT) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _load(path: Path) -> list[Case]:
+    cases: list[Case] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return cases
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pool", nargs="?", type=Path, help="YAML list of all cases to split")
+    parser.add_argument(
+        "--refresh", type=Path, help="YAML list of new questions: the new held-out half"
+    )
     parser.add_argument("--digest", action="store_true", help="print the SHA-256 of heldout.yaml")
     args = parser.parse_args(argv)
     if args.digest:
         print(digest())
         return 0
-    if args.pool is None:
-        parser.error("give the pool file to split, or --digest")
-    cases = yaml.safe_load(args.pool.read_text(encoding="utf-8"))
+    if (args.pool is None) == (args.refresh is None):
+        parser.error("give the pool file to split, or --refresh with new questions, or --digest")
+    if args.refresh is not None:
+        old = [_load(TRAIN), _load(HELDOUT)]
+        cases = [*old[0], *old[1], *_load(args.refresh)]
+    else:
+        cases = _load(args.pool)
     ids = [c["id"] for c in cases]
     if len(ids) != len(set(ids)):
         print("duplicate ids in the pool", file=sys.stderr)
         return 1
-    train, heldout = split(cases)
+    if args.refresh is not None:
+        train, heldout = refresh(*old, _load(args.refresh))
+    else:
+        train, heldout = split(cases)
     TRAIN.write_text(dump(train, TRAIN_HEADER), encoding="utf-8")
     HELDOUT.write_text(dump(heldout, HELDOUT_HEADER), encoding="utf-8")
     print(f"train: {len(train)}  heldout: {len(heldout)}  heldout sha256: {digest()}")
