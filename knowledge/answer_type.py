@@ -28,6 +28,12 @@ _STATES_COST = re.compile(r"元|收费|费用|不收|免费|免征|税额|\bfees
 # Questions about public money (subsidies, grants, rewards), answered only by an entry naming some.
 _ASKS_SUBSIDY = re.compile(r"补贴|补助|奖补|奖励|扶持资金|专项资金|subsid|grant")
 _STATES_SUBSIDY = re.compile(r"补贴|补助|奖补|奖励|资金|subsid|grant")
+# Questions about the sanction for a breach, answered only by an entry stating one (a fine, an
+# order to stop, detention): 篡改监测数据罚多少 is not answered by who the responsible persons are.
+_ASKS_PENALTY = re.compile(r"罚|处罚|处分|\bfined?\b|\bfines\b|penalt|punish|sanction")
+_STATES_PENALTY = re.compile(
+    r"罚|拘留|责令|吊销|处分|刑事|\bfined?\b|\bfines\b|penalt|punish|detention|sanction|revok"
+)
 
 
 def missing_answer_type(question: str, answer: str) -> str | None:
@@ -48,4 +54,6 @@ def missing_answer_type(question: str, answer: str) -> str | None:
         return "cost"
     if _ASKS_SUBSIDY.search(question) and not _STATES_SUBSIDY.search(answer):
         return "subsidy"
+    if _ASKS_PENALTY.search(question) and not _STATES_PENALTY.search(answer):
+        return "penalty"
     return None
