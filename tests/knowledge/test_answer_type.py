@@ -1,4 +1,5 @@
-"""The answer-type check: "how long", "how much", "any subsidy" need an answer stating one."""
+"""The answer-type check: "how long", "how much", "any subsidy", "what fine" need an answer
+stating one."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ from knowledge.answer_type import missing_answer_type
         ("低氮改造有没有补贴", "可申请省级专项资金。", None),
         ("危废最多能存放多久吗", "一般不超过一年。", None),
         ("危废仓库要贴什么标志", "按HJ 1276设置。", None),
+        ("篡改监测数据 罚多少", "法定代表人和主要负责人是直接负责的主管人员。", "penalty"),
+        ("篡改监测数据 罚多少", "处2万元以上20万元以下的罚款。", None),
+        ("fine for using an unlicensed collector", "a pilot lets small firms pool", "penalty"),
+        ("fine for using an unlicensed collector", "fined RMB 100,000", None),
+        ("不验收就投产会怎么样", "责令限期改正。", None),
     ],
 )
 def test_missing_answer_type(question: str, answer: str, missing: str | None) -> None:
