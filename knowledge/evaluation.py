@@ -6,7 +6,9 @@ Each case has ``id``, ``lang``, ``question`` and ``expect``:
   id, or a list of acceptable ids) and/or described by ``must_contain`` (every group must match;
   a group matches when any alternative is a case-insensitive substring of the answer). An
   ``answered`` outcome is **correct** when it satisfies both, otherwise **wrong** — the worst
-  outcome, a confident answer to another question. A ``suggest`` outcome is counted by whether
+  outcome, a confident answer to another question. For a message reporting trouble, what is
+  judged is what the asker reads: the first steps shown before anything else, then the answer
+  (so "the pool is leaking" is correct when the right first steps lead). A ``suggest`` outcome is counted by whether
   the right entry is among the suggestions (``suggest_with``) or not (``suggest_without``).
 * ``expect: none`` — out of scope, or in the domain but not covered by the knowledge base: it must
   not be answered (a suggestion is fine).
@@ -291,12 +293,21 @@ def judge(case: Case, outcome: Outcome, entries: dict[str, Entry] | None = None)
         return "smalltalk_handled" if outcome.status == "smalltalk" else "smalltalk_missed"
     if case.expect == "none":
         return "oos_answered" if outcome.status == "answered" else "oos_declined"
-    if outcome.status == "answered":
-        if outcome.entry is None or outcome.answer is None:
+    if outcome.status == "answered" or outcome.first_steps:
+        # What the asker reads: for a message reporting trouble the first steps come first (the
+        # bot, the terminal chat and `kb ask` all show them, whatever the status), then the answer.
+        read = list(outcome.first_steps)
+        texts = [e.answer_for(outcome.lang) for e in outcome.first_steps]
+        if outcome.status == "answered":
+            if outcome.entry is None or outcome.answer is None:
+                return "wrong"
+            read.append(outcome.entry)
+            texts.append(outcome.answer)
+        named = not case.entries or any(e.id in case.entries for e in read)
+        if named and _contains(case, "\n".join(texts)):
+            return "correct"
+        if outcome.status == "answered":
             return "wrong"
-        if case.entries and outcome.entry.id not in case.entries:
-            return "wrong"
-        return "correct" if _contains(case, outcome.answer) else "wrong"
     if outcome.status == "suggest":
         for suggestion in outcome.suggestions:
             if case.entries and suggestion.entry_id in case.entries:
