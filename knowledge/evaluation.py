@@ -8,8 +8,9 @@ Each case has ``id``, ``lang``, ``question`` and ``expect``:
   ``answered`` outcome is **correct** when it satisfies both, otherwise **wrong** — the worst
   outcome, a confident answer to another question. For a message reporting trouble, what is
   judged is what the asker reads: the first steps shown before anything else, then the answer
-  (so "the pool is leaking" is correct when the right first steps lead). A ``suggest`` outcome is counted by whether
-  the right entry is among the suggestions (``suggest_with``) or not (``suggest_without``).
+  (so "the pool is leaking" is correct when the right first steps lead). A ``suggest`` outcome
+  is counted by whether the right entry is among the suggestions (``suggest_with``) or not
+  (``suggest_without``).
 * ``expect: none`` — out of scope, or in the domain but not covered by the knowledge base: it must
   not be answered (a suggestion is fine).
 * ``expect: smalltalk`` — a greeting, thanks or "who are you": handled when the status is

@@ -74,6 +74,11 @@ def test_a_question_without_trouble_gets_no_first_steps(real: Matcher) -> None:
         ("你是機器人嗎？", "zh-hant"),
         ("Thanks!", "en"),
         ("Who are you?", "en"),
+        ("谢谢你啊 帮大忙了", "zh"),
+        ("你真厉害", "zh"),
+        ("哈囉，你好", "zh-hant"),
+        ("你会说无锡话吗", "zh"),
+        ("you are great, thanks", "en"),
     ],
 )
 def test_small_talk_is_recognised_in_the_askers_language(
@@ -88,3 +93,4 @@ def test_a_greeting_in_front_of_a_question_does_not_hide_the_question(
     fixture_kb: KnowledgeBase, matcher: Matcher
 ) -> None:
     assert matcher.ask("你好，环评要多久").status == "answered"
+    assert matcher.ask("你真厉害 环评要多久").status != "smalltalk"
