@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import InvalidEntry, Matcher
-from knowledge.evaluation import evaluate, load_cases
+from knowledge import InvalidEntry, Matcher, load_knowledge_base
+from knowledge.evaluation import evaluate, judge, load_cases
+from knowledge.outcome import Outcome
 
 CASES = """
 - id: t-01
@@ -107,3 +108,24 @@ def test_pool_cases_name_the_right_entry_and_small_talk(matcher: Matcher, tmp_pa
         1,
     )
     assert [r.case.id for r in report.failures] == ["p-02", "p-04"]  # wrong answers first
+
+
+def test_trouble_is_judged_by_what_the_asker_reads(tmp_path: Path) -> None:
+    """The first steps lead the reply to a message reporting trouble, whatever the status: when
+    they are the right ones, the asker has read the right answer first."""
+    kb = load_knowledge_base()
+    steps = kb.get("emergency_plan-first-steps-chemical-spill")
+    other = kb.get("wastewater-rain-sewage-separation")
+    fact = steps.answer["zh"].split("\n")[0][:6]
+    path = tmp_path / "trouble.yaml"
+    path.write_text(
+        "- id: t-1\n  lang: zh\n  question: 油漆桶打翻了 流了一地\n  expect: answer\n"
+        f"  entry: {steps.id}\n  must_contain:\n  - ['{fact}']\n",
+        encoding="utf-8",
+    )
+    (case,) = load_cases(path)
+    other_answer = {"entry": other, "answer": other.answer_for("zh")}
+    assert judge(case, Outcome("suggest", "zh", first_steps=(steps,))) == "correct"
+    assert judge(case, Outcome("answered", "zh", first_steps=(steps,), **other_answer)) == "correct"
+    assert judge(case, Outcome("answered", "zh", **other_answer)) == "wrong"
+    assert judge(case, Outcome("suggest", "zh", first_steps=(other,))) == "suggest_without"
