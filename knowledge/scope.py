@@ -55,12 +55,15 @@ _REFUSED = re.compile(
 # Asking what a violation costs or which article forbids it is a compliance question, even when it
 # names the violation (falsifying data, evading supervision); asking how to do it is not.
 _CONSEQUENCE = re.compile(
-    r"罚|处罚|算不算|是不是违法|违法吗|是否违法|第几条|哪条|哪一条|什么责任|担责|后果"
+    r"罚|处罚|算不算|是不是违法|违法吗|是否违法|第几条|哪条|哪一条|什么责任|担责|后果|拘留|坐牢|判刑"
     r"|\b(?:fine|fined|fines|penalty|penalties|punish|illegal|legal|which article)\b"
+    r"|\b(?:detention|detained|jail|prison|liable|liability)\b"
 )
 _HOW = re.compile(
-    r"怎么|怎样|如何|咋|教我|有没有办法|有啥办法|能不能|可不可以|不被|不让|瞒"
-    r"|\bhow\b|\bwithout\b|\bways? to\b|忽略|无视|ignore|prompt|pretend|instruction"
+    # "how" asking for a way, not "how many days / how much" of a sanction, nor 怎么罚 (what fine).
+    r"(?:怎么|怎样|如何|咋)(?!罚|处罚|处理|判|算)|教我|有没有办法|有啥办法|能不能|可不可以|不被|不让|瞒"
+    r"|\bhow\b(?! (?:many|much|long|often))|\bwithout\b|\bways? to\b"
+    r"|忽略|无视|ignore|prompt|pretend|instruction"
 )
 
 

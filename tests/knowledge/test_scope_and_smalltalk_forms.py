@@ -51,6 +51,8 @@ def test_everyday_chat_is_small_talk(real: Matcher, message: str, lang: str) -> 
         "How much does hazardous waste disposal cost per tonne in Wuxi?",
         "夜里偷偷排废水会被发现吗",
         "怎么让在线监测数据看起来达标",
+        "how to discharge secretly at night",
+        "how can I hide the hidden pipe from inspectors",
     ],
 )
 def test_other_subjects_prices_and_evasion_get_no_answer_and_no_suggestions(
@@ -68,6 +70,12 @@ def test_other_subjects_prices_and_evasion_get_no_answer_and_no_suggestions(
         ("偷偷排废水罚多少", "wastewater-evasive-discharge-methods"),
         ("Does our canteen need a cooking fume purifier?", "air-canteen-cooking-fume"),
         ("食堂油烟要装净化器吗", "air-canteen-cooking-fume"),
+        # What a sanction is, asked with "how many days" or 怎么罚: not a request for a way.
+        (
+            "how many days of detention for secretly discharging through a hidden pipe",
+            "mgmt_rules-administrative-detention",
+        ),
+        ("偷偷倒危废 会被拘留吗", "mgmt_rules-administrative-detention"),
     ],
 )
 def test_compliance_questions_sharing_those_words_are_still_answered(
