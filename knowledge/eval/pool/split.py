@@ -133,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     if (args.pool is None) == (args.refresh is None):
         parser.error("give the pool file to split, or --refresh with new questions, or --digest")
     if args.refresh is not None:
-        old = [_load(TRAIN), _load(HELDOUT)]
-        cases = [*old[0], *old[1], *_load(args.refresh)]
+        old_train, old_heldout, fresh = _load(TRAIN), _load(HELDOUT), _load(args.refresh)
+        cases = [*old_train, *old_heldout, *fresh]
     else:
         cases = _load(args.pool)
     ids = [c["id"] for c in cases]
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         print("duplicate ids in the pool", file=sys.stderr)
         return 1
     if args.refresh is not None:
-        train, heldout = refresh(*old, _load(args.refresh))
+        train, heldout = refresh(old_train, old_heldout, fresh)
     else:
         train, heldout = split(cases)
     TRAIN.write_text(dump(train, TRAIN_HEADER), encoding="utf-8")
