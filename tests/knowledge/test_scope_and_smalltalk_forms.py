@@ -75,7 +75,7 @@ def test_other_subjects_prices_and_evasion_get_no_answer_and_no_suggestions(
             "how many days of detention for secretly discharging through a hidden pipe",
             "mgmt_rules-administrative-detention",
         ),
-        ("偷偷倒危废 会被拘留吗", "mgmt_rules-administrative-detention"),
+        ("偷偷倒危废 会被拘留吗", "mgmt_rules-solid-waste-detention"),
     ],
 )
 def test_compliance_questions_sharing_those_words_are_still_answered(
