@@ -35,6 +35,37 @@ _STATES_PENALTY = re.compile(
     r"罚|拘留|责令|吊销|处分|刑事|\bfined?\b|\bfines\b|penalt|punish|detention|sanction|revok"
 )
 
+# Questions about a calendar date (每季度几号之前, 几月份公布; not 第几号公告), answered only by an
+# entry naming one.
+_ASKS_DATE = re.compile(
+    r"(?<!第)几号|几月|哪天|哪一天|什么日子|截止日期|\bwhat date\b|\bwhich (?:day|month)\b"
+)
+_STATES_DATE = re.compile(
+    r"\d+\s*月\s*\d+\s*日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|\d+月底|月底|月初|年底"
+    r"|\d{4}-\d{2}-\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d"
+    r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+)
+# Questions about a number of people (专家组要几个人), answered only by an entry counting people.
+_ASKS_PEOPLE = re.compile(
+    r"几个人|几人|多少人|几名|多少名|how many (?:people|persons|experts|members|staff|workers)"
+)
+_STATES_PEOPLE = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个)?(?:人|名)|\b\d+ (?:people|persons|experts|members)"
+)
+# Questions about training hours, answered only by an entry stating hours.
+_ASKS_HOURS = re.compile(r"学时|课时|多少小时|几个小时|how many hours")
+_STATES_HOURS = re.compile(r"学时|课时|小时|\bhours?\b")
+# Questions about a size (标志牌尺寸, how big), answered only by an entry stating dimensions.
+_ASKS_SIZE = re.compile(r"尺寸|多大|多宽|规格|大小|\bsize\b|\bdimensions?\b|how (?:big|large|wide)")
+_STATES_SIZE = re.compile(r"mm|cm|km|厘米|毫米|公里|千米|\d\s*米|m²|平方|尺寸|\bsize|\bdimension")
+
+_MORE_KINDS = (
+    ("date", _ASKS_DATE, _STATES_DATE),
+    ("people", _ASKS_PEOPLE, _STATES_PEOPLE),
+    ("hours", _ASKS_HOURS, _STATES_HOURS),
+    ("size", _ASKS_SIZE, _STATES_SIZE),
+)
+
 
 def missing_answer_type(question: str, answer: str) -> str | None:
     """The kind of fact a question asks for that an answer does not state, or ``None``.
@@ -56,4 +87,7 @@ def missing_answer_type(question: str, answer: str) -> str | None:
         return "subsidy"
     if _ASKS_PENALTY.search(question) and not _STATES_PENALTY.search(answer):
         return "penalty"
+    for kind, asks, states in _MORE_KINDS:
+        if asks.search(question) and not states.search(answer):
+            return kind
     return None

@@ -62,6 +62,9 @@ class Index:
     homophones: HomophoneFixer | None = None
     segmenter: Segmenter | None = None
     bm25: Bm25 | None = None
+    # Everything an entry says (phrasings, keywords, answers, cited titles), prepared like a
+    # question: whether an entry speaks of a term at all (see Matcher.foreign_df).
+    entry_texts: list[str] = field(default_factory=list)
     _pending: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -94,6 +97,7 @@ class Index:
             if INDEX_ANSWERS:
                 texts[number].extend(self.prepare(answer) for answer in entry.answer.values())
                 texts[number].extend(self.prepare(c.title) for c in entry.basis)
+        self.entry_texts = ["\n".join(t) for t in texts]
         terms = set(self.synonyms.terms) | {k for kw in self.keywords for k in kw}
         self.segmenter = Segmenter(terms, (t for ts in texts for t in ts))
         self.bm25 = Bm25([[w for t in ts for w in self.words(t)] for ts in texts])
@@ -151,6 +155,8 @@ class Index:
         """Add a curated phrasing; it is searchable as soon as this returns."""
         if self.bm25 is not None:
             self.bm25.add(entry, self.words(self.prepare(text)))
+        if self.entry_texts:
+            self.entry_texts[entry] += "\n" + self.prepare(text)
         for feature in self._add(entry, lang, text):
             entries = self.entry_postings.get(feature, np.zeros(0, dtype=np.int32))
             if entry not in entries:
