@@ -42,12 +42,15 @@ _PHRASES = (
     r"\bdo you speak (?:chinese|english|mandarin)\b",
     r"\bsee (?:you|ya)(?: later| tomorrow| soon)?\b|\btake care\b|\blater\b|\bhaha+\b|\blol\b",
     r"\bwho are you\b|\bwhat are you\b|\bwhat(?: i|\W)?s your name\b|\bwhat is your name\b",
-    r"\bwho (?:made|built|created|developed|wrote) you\b",
+    r"\bwho (?:made|built|created|developed|wrote|runs|owns) (?:you|this(?: bot| thing| app)?)\b",
+    r"\b(?:that|this|it) (?:helps?|helped)\b|\b(?:very |really |so )?helpful\b",
     r"\bare you (?:a |an )?(?:bot|robot|human|person|real|ai|chatgpt|gpt)\b",
     r"\bwhat can you do\b|\bwhat do you do\b|\bhow can you help(?: me)?\b|\bhow are you\b",
     r"\b(?:is )?any ?(?:one|body) (?:there|here)\b|\bfor (?:your|the) help\b",
     r"\bso much\b|\bvery much\b|\ba lot\b|\bthere\b|\bbot\b|\bmate\b|\bagain\b|\byou\b",
     r"\bsir\b|\bmadam\b|\bteam\b",
+    # The rest of "are you a real person or a bot".
+    r"\bor\b|\b(?:a |an )?(?:real )?(?:person|human|robot|ai)\b|\breal\b|\ban?\b|\bthe\b",
 )
 _SMALLTALK = re.compile("|".join(_PHRASES))
 _WORDS = re.compile(r"[^\W_]")

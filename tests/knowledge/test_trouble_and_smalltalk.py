@@ -79,6 +79,9 @@ def test_a_question_without_trouble_gets_no_first_steps(real: Matcher) -> None:
         ("哈囉，你好", "zh-hant"),
         ("你会说无锡话吗", "zh"),
         ("you are great, thanks", "en"),
+        ("are you a real person or a bot", "en"),
+        ("thanks, that helps a lot", "en"),
+        ("who built this bot?", "en"),
     ],
 )
 def test_small_talk_is_recognised_in_the_askers_language(
@@ -94,3 +97,4 @@ def test_a_greeting_in_front_of_a_question_does_not_hide_the_question(
 ) -> None:
     assert matcher.ask("你好，环评要多久").status == "answered"
     assert matcher.ask("你真厉害 环评要多久").status != "smalltalk"
+    assert matcher.ask("is a permit or registration needed").status != "smalltalk"
