@@ -22,8 +22,9 @@ Decision (thresholds in ``Tuning``):
     number the KB cites, or a near-verbatim phrasing; a word that at most three entries use counts
     from ``weak_answer_at``), a score of ``answer_at``, a lead over the runner-up of ``margin``
     when BM25 alone and the character scores alone pick the same entry and ``split_margin`` when
-    they disagree, a question that says more than a bare topic, and an answer that states the
-    kind of fact asked (``answer_type.py``);
+    they disagree, a question that says more than a bare topic, an answer that states the kind
+    of fact asked (``answer_type.py``), and no domain term in the question that the entry never
+    mentions and at most ``foreign_df`` entries do (a near miss: 排水许可证 is not 排污许可证);
   * otherwise ``suggest`` (up to three entries at ``suggest_at`` or more; without evidence only
     at answer strength), else ``unanswered``.
 
