@@ -14,10 +14,12 @@ import re
 __all__ = ["missing_answer_type"]
 
 # Questions about a duration, a deadline or a frequency.
-_ASKS_TIME = re.compile(r"多长时间|how often|隔多|几年|多少年|几次|多少次|频次|频率|周期")
+_ASKS_TIME = re.compile(r"多长时间|how often|隔多|(?<!几)几年(?!版)|多少年|几次|多少次|频次|频率|周期")
 # Answers stating one: "60日", "5个工作日", "3个月", "每年", "按日", "1次/日", "12 months".
+# (A date is no duration: the year, month and day of 2022年1月1日 state no time limit.)
 _STATES_TIME = re.compile(
-    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:个)?(?:工作日|日|天|年|月|周|小时|分钟|学时)"
+    r"(?<![\d年月.])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:个)?"
+    r"(?:工作日|日|天|年|月|周|小时|分钟|学时)(?!\d)"
     r"|[每按](?:年|月|季|日|天|周|批|次)|次/|立即|随时|及时"
     r"|\b(?:\d+|one|two|three|five|six|ten|twelve)\s*(?:working )?"
     r"(?:days?|weeks?|months?|years?|hours?)\b"

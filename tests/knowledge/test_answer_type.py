@@ -28,6 +28,11 @@ from knowledge.answer_type import missing_answer_type
         ("fine for using an unlicensed collector", "a pilot lets small firms pool", "penalty"),
         ("fine for using an unlicensed collector", "fined RMB 100,000", None),
         ("不验收就投产会怎么样", "责令限期改正。", None),
+        # A date is no duration: "in force since 2022-01-01" does not say how long to keep it.
+        ("危废转移联单要留几年", "转移管理办法自2022年1月1日起施行。", "time"),
+        ("危废转移联单要留几年", "办法2021年11月30日公布。", "time"),
+        ("危废台账要留几年", "保存不少于5年。", None),
+        ("查环评类别用的名录是几几年版的", "按2021年版名录。", None),
     ],
 )
 def test_missing_answer_type(question: str, answer: str, missing: str | None) -> None:
