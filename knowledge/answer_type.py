@@ -14,7 +14,9 @@ import re
 __all__ = ["missing_answer_type"]
 
 # Questions about a duration, a deadline or a frequency.
-_ASKS_TIME = re.compile(r"多长时间|how often|隔多|(?<!几)几年(?!版)|多少年|几次|多少次|频次|频率|周期")
+_ASKS_TIME = re.compile(
+    r"多长时间|how often|隔多|(?<!几)几年(?!版)|多少年|几次|多少次|频次|频率|周期"
+)
 # Answers stating one: "60日", "5个工作日", "3个月", "每年", "按日", "1次/日", "12 months".
 # (A date is no duration: the year, month and day of 2022年1月1日 state no time limit.)
 _STATES_TIME = re.compile(
