@@ -63,7 +63,12 @@ _STATES_HOURS = re.compile(r"学时|课时|小时|\bhours?\b")
 _ASKS_SIZE = re.compile(r"尺寸|多大|多宽|规格|大小|\bsize\b|\bdimensions?\b|how (?:big|large|wide)")
 _STATES_SIZE = re.compile(r"mm|cm|km|厘米|毫米|公里|千米|\d\s*米|m²|平方|尺寸|\bsize|\bdimension")
 
-_MORE_KINDS = (
+# Checked in this order; the first kind asked and not stated is the one reported.
+_KINDS = (
+    ("time", _ASKS_TIME, _STATES_TIME),
+    ("cost", _ASKS_COST, _STATES_COST),
+    ("subsidy", _ASKS_SUBSIDY, _STATES_SUBSIDY),
+    ("penalty", _ASKS_PENALTY, _STATES_PENALTY),
     ("date", _ASKS_DATE, _STATES_DATE),
     ("people", _ASKS_PEOPLE, _STATES_PEOPLE),
     ("hours", _ASKS_HOURS, _STATES_HOURS),
@@ -83,15 +88,7 @@ def missing_answer_type(question: str, answer: str) -> str | None:
     >>> missing_answer_type("环评审批多长时间", "报告书60日内作出审批决定") is None
     True
     """
-    if _ASKS_TIME.search(question) and not _STATES_TIME.search(answer):
-        return "time"
-    if _ASKS_COST.search(question) and not _STATES_COST.search(answer):
-        return "cost"
-    if _ASKS_SUBSIDY.search(question) and not _STATES_SUBSIDY.search(answer):
-        return "subsidy"
-    if _ASKS_PENALTY.search(question) and not _STATES_PENALTY.search(answer):
-        return "penalty"
-    for kind, asks, states in _MORE_KINDS:
+    for kind, asks, states in _KINDS:
         if asks.search(question) and not states.search(answer):
             return kind
     return None
