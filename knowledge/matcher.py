@@ -406,10 +406,11 @@ class Matcher:
         if (
             evidence
             and first.score >= tuning.answer_at
-            and self.foreign_df(judged.prepared, first.entry) > tuning.foreign_df
             and first.score - runner_up >= margin
             and judged.asks_something
             and missing_answer_type(judged.prepared, self._answers[first.entry]) is None
+            # Last: it scans the entry's whole text, needed only for a would-be answer.
+            and self.foreign_df(judged.prepared, first.entry) > tuning.foreign_df
         ):
             return Outcome(
                 "answered",

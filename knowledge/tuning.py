@@ -11,12 +11,16 @@ candidate's score, whether the candidate is the right entry, whether its answer 
 of fact asked, the question's evidence). A setting of weights and thresholds then costs a few
 numpy operations per question, so thousands of settings are tried in seconds.
 
-The utility maximised is ``correct + 0.3 × suggest_with − 4 × wrong − 4 × out_of_scope_answered``:
-a confident wrong answer, or an answer to a question outside the knowledge base, costs four
-correct answers (issue 11: wrong is the worst outcome), and a "did you mean" holding the right
-entry is worth something. Folds are stratified by nothing but a seeded shuffle (seed 11), so
-the run is reproducible. Three families are compared: the character-bigram scores alone (BM25
-weight 0), BM25 alone (with the same guards) and both.
+The utility maximised is per 100 questions of real traffic (``ANSWERABLE_SHARE`` answerable,
+``UNANSWERABLE_SHARE`` not): ``85 × (correct + 0.3 × suggest_with − 4 × wrong) / answerable −
+10 × 4 × answered / unanswerable``. A confident wrong answer, or an answer to a question the
+knowledge base does not answer, costs four correct answers (issue 11: wrong is the worst
+outcome), and a "did you mean" holding the right entry is worth something; rates, because the
+training pool holds far more unanswerable questions than people send.
+
+Folds are stratified by nothing but a seeded shuffle (seed 11), so the run is reproducible.
+Three families are compared: the character-bigram scores alone (BM25 weight 0), BM25 alone
+(with the same guards) and both.
 """
 
 from __future__ import annotations
