@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
-from bot.app import build_application, running
+from bot.app import BotApplication, build_application, running
 from bot.services import Services
 from bot.settings import Settings
 from bot.updates import UpdateFactory
@@ -71,17 +71,7 @@ async def test_a_reply_hit_by_flood_control_arrives_after_the_wait_without_an_er
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     base_url = flooding.start()
-    settings = Settings(  # type: ignore[call-arg]
-        telegram_token=SecretStr("123456:FLOOD"), bot_api_base_url=base_url, _env_file=None
-    )
-    services = Services(
-        settings,
-        clock=lambda: NOW,
-        session_factory=sqlite_session_factory,
-        knowledge=knowledge_base,
-        matcher=matcher,
-    )
-    app = build_application(settings, services)
+    app = _application(base_url, sqlite_session_factory, knowledge_base, matcher)
     entry = next(
         e for e in knowledge_base.entries if matcher.ask(e.questions["zh"][0]).status == "answered"
     )
@@ -107,17 +97,7 @@ async def test_a_flood_wait_beyond_the_bound_is_not_waited_out(
     server = FloodingEmulator(floods=1, retry_after=3600)
     base_url = server.start()
     try:
-        settings = Settings(  # type: ignore[call-arg]
-            telegram_token=SecretStr("123456:FLOOD"), bot_api_base_url=base_url, _env_file=None
-        )
-        services = Services(
-            settings,
-            clock=lambda: NOW,
-            session_factory=sqlite_session_factory,
-            knowledge=knowledge_base,
-            matcher=matcher,
-        )
-        app = build_application(settings, services)
+        app = _application(base_url, sqlite_session_factory, knowledge_base, matcher)
         update = UpdateFactory().message(world.manager_a, "/help")
         async with running(app):
             await app.process_update(Update.de_json(update, app.bot))
@@ -138,17 +118,7 @@ async def test_a_reply_hit_by_a_server_error_is_retried_without_an_error(
     server = FloodingEmulator(floods=1, retry_after=0, server_error=True)
     base_url = server.start()
     try:
-        settings = Settings(  # type: ignore[call-arg]
-            telegram_token=SecretStr("123456:FLOOD"), bot_api_base_url=base_url, _env_file=None
-        )
-        services = Services(
-            settings,
-            clock=lambda: NOW,
-            session_factory=sqlite_session_factory,
-            knowledge=knowledge_base,
-            matcher=matcher,
-        )
-        app = build_application(settings, services)
+        app = _application(base_url, sqlite_session_factory, knowledge_base, matcher)
         entry = next(
             e
             for e in knowledge_base.entries
@@ -166,3 +136,23 @@ async def test_a_reply_hit_by_a_server_error_is_retried_without_an_error(
     assert len([t for t in to_manager if "依据" in t]) == 1
     assert not any("出错" in t for t in to_manager)
     assert "Internal Server Error" in caplog.text and "retrying after" in caplog.text
+
+
+def _application(
+    base_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    knowledge_base: KnowledgeBase,
+    matcher: Matcher,
+) -> BotApplication:
+    """The real application, talking to the emulator at ``base_url``."""
+    settings = Settings(  # type: ignore[call-arg]
+        telegram_token=SecretStr("123456:FLOOD"), bot_api_base_url=base_url, _env_file=None
+    )
+    services = Services(
+        settings,
+        clock=lambda: NOW,
+        session_factory=session_factory,
+        knowledge=knowledge_base,
+        matcher=matcher,
+    )
+    return build_application(settings, services)
