@@ -233,6 +233,25 @@ def _check_review_markers(entry: Entry, problems: _Problems) -> None:
             )
 
 
+# What a line of an answer may end with: each line is shown as its own paragraph (the first is
+# the short answer, and trouble replies move penalty sentences line by line), so a line that ends
+# mid-sentence is a hard wrap that splits a sentence on screen.
+_PARAGRAPH_ENDS = {"zh": tuple("。；：！？"), "en": tuple(".:!?")}
+
+
+def _check_paragraphs(entry: Entry, problems: _Problems) -> None:
+    for lang, text in entry.answer.items():
+        lines = text.split("\n")
+        for number, line in enumerate(lines[:-1], start=1):
+            if line.strip() and not line.rstrip().endswith(_PARAGRAPH_ENDS.get(lang, ())):
+                problems.add(
+                    entry.id,
+                    f"answer.{lang}",
+                    f"line {number} ends mid-sentence (…{line.rstrip()[-20:]!r}): each line is "
+                    "shown as its own paragraph; join it with the next line",
+                )
+
+
 def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
     try:
         document = read_yaml(file)
@@ -274,8 +293,9 @@ def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEn
                 continue
             seen[entry.id] = file
             entries.append(entry)
-            if not strict:  # lint only: a reviewer's marker must not stop the bot starting
+            if not strict:  # lint only: these must not stop the bot starting
                 _check_review_markers(entry, problems)
+                _check_paragraphs(entry, problems)
         found.extend(problems.found)
     return entries, found
 
