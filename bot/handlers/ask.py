@@ -59,7 +59,9 @@ async def ask_question(update: Update, context: BotContext) -> None:
             entry_id=outcome.entry.id if outcome.entry else None,
             score=outcome.score,
         )
-    lang = member.lang
+    # The whole reply speaks the question's language, as the answer and the suggestions' titles
+    # do: an English question to a manager whose setting is Chinese gets English around them too.
+    lang = language_of(outcome.lang)
     if outcome.status == "answered" and outcome.answer is not None:
         # The answer is in the question's language; its "basis" label goes with it.
         reply = render_answer(outcome.answer, outcome.citation or "", outcome.lang)

@@ -87,11 +87,15 @@ async def test_answered_question_shows_answer_basis_and_feedback_buttons(
 async def test_an_answer_comes_whole_in_the_questions_language(
     bot: BotHarness, world: World, answerable: Entry
 ) -> None:
-    """A Chinese-speaking manager asking in English reads the answer and its basis in English;
-    the buttons stay in the language they chose."""
+    """A Chinese-speaking manager asking in English reads the whole reply in English: the
+    answer, its basis and the buttons under it (no Chinese chrome around an English answer)."""
     calls = await bot.send(world.manager_a, answerable.questions["en"][0])
     reply = texts(calls)
     assert "Legal basis" in reply and "依据" not in reply
+    assert ("👍 Helpful", button(calls, "fb:")) in buttons(calls)
+    # The next Chinese question gets Chinese again: the reply follows the question, not a mode.
+    calls = await bot.send(world.manager_a, answerable.questions["zh"][0])
+    assert "依据" in texts(calls)
     assert ("👍 有帮助", button(calls, "fb:")) in buttons(calls)
 
 
