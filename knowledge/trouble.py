@@ -52,6 +52,8 @@ def penalty_last(answer: str) -> str:
 
     >>> penalty_last("立即报告；不报告可罚2万元。\\n如实记录。")
     '立即报告。\\n如实记录。\\n不报告可罚2万元。'
+    >>> penalty_last("Report it at once; failing to report is fined RMB 20,000.")
+    'Report it at once.\\nFailing to report is fined RMB 20,000.'
     """
     lines = answer.split("\n")
     kept: list[str] = []
@@ -59,9 +61,18 @@ def penalty_last(answer: str) -> str:
     for line in lines:
         parts = [p for p in _SENTENCE.split(line) if p.strip()]
         stays = [p for p in parts if not _PENALTY.search(p)]
-        moved += [p.strip() for p in parts if _PENALTY.search(p)]
+        moved += [_as_sentence_start(p.strip()) for p in parts if _PENALTY.search(p)]
         if stays:
             line = "".join(stays).strip()
             # A line cut before its penalty ends on the cut: close it as a sentence.
-            kept.append(line[:-1] + "。" if moved and line.endswith(("；", "，")) else line)
+            if moved and line.endswith(("；", "，")):
+                line = line[:-1] + "。"
+            elif moved and line.endswith((";", ",")):
+                line = line[:-1] + "."
+            kept.append(line)
     return "\n".join(kept + moved)
+
+
+def _as_sentence_start(part: str) -> str:
+    """A clause moved out of its sentence starts one of its own ("failing to…" → "Failing…")."""
+    return part[:1].upper() + part[1:] if part[:1].isascii() else part

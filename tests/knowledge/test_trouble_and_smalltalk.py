@@ -35,6 +35,21 @@ def test_an_answer_to_trouble_puts_the_penalty_last(real: Matcher) -> None:
     _assert_duty_before_penalty(penalty_last(entry.answer["en"]))
 
 
+def test_an_english_penalty_clause_moved_last_reads_as_its_own_sentence() -> None:
+    """The first-steps entry's English short answer ends "...with the cause; failing to report is
+    fined...": moved last, the clause starts with a capital, and the duty ends with a full stop."""
+    answer = (
+        "Stop or reduce the harm and report to the bureau with the cause; failing to report is "
+        "fined RMB 20,000 to 200,000.\nRecord it in the ledger."
+    )
+
+    assert penalty_last(answer).split("\n") == [
+        "Stop or reduce the harm and report to the bureau with the cause.",
+        "Record it in the ledger.",
+        "Failing to report is fined RMB 20,000 to 200,000.",
+    ]
+
+
 def _assert_duty_before_penalty(answer: str) -> None:
     lines = answer.split("\n")
     assert not SANCTION.search(lines[0]), "duty first"
