@@ -29,7 +29,7 @@ _TROUBLE = re.compile(
 # Sentences about sanctions: fines, detention, daily penalties.
 _PENALTY = re.compile(
     r"罚|拘留|停产整治|责令停产|限制生产|停业|关闭|吊销"
-    r"|penalt|\bfine[sd]?\b|detention|detain|\bclos(?:e|ed|ure)\b|revok|suspend",
+    r"|penalt|\bfine[sd]?\b|detention|detain|\bclos(?:e|ed|ure)\b|revok|suspen(?:d|sion)",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[。；;])|(?<=\. )|\n")
