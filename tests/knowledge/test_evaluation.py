@@ -71,6 +71,17 @@ def test_malformed_question_set_is_reported(tmp_path: Path) -> None:
         load_cases(path)
 
 
+def test_a_number_with_an_unquoted_thousands_comma_is_refused(tmp_path: Path) -> None:
+    """[20万, 20,000] is read as 20万, 20 and 0: a group any answer with a zero would satisfy."""
+    path = tmp_path / "bad.yaml"
+    case = "- id: x\n  lang: en\n  question: fine?\n  expect: answer\n  must_contain:\n"
+    path.write_text(case + "  - [20万, 20,000]\n", encoding="utf-8")
+    with pytest.raises(InvalidEntry, match="thousands comma"):
+        load_cases(path)
+    path.write_text(case + "  - [20万, '20,000']\n", encoding="utf-8")
+    assert load_cases(path)[0].must_contain == (("20万", "20,000"),)
+
+
 POOL = """
 - id: p-01
   lang: zh
