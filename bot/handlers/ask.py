@@ -102,24 +102,21 @@ async def rate_answer(update: Update, context: BotContext) -> None:
     question_id, helpful = await pressed_ids(update, callbacks.FEEDBACK)
     member = context.member
     async with context.services.unit_of_work() as session:
-        await questions.record_feedback(
+        logged = await questions.record_feedback(
             session=session,
             question_id=question_id,
             chat_id=member.chat_id,
             feedback=Feedback.up if helpful else Feedback.down,
         )
+    # In the language of the question it rates, like the answer it came with.
+    lang = language_of(logged.lang)
     key = "answer.thanks" if helpful else "answer.sorry"
     buttons = None
     if not helpful:
         buttons = [
-            [
-                (
-                    text(member.lang, "answer.ask_person"),
-                    callbacks.FORWARD_QUESTION.encode(question_id),
-                )
-            ]
+            [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(question_id))]
         ]
-    await respond(update, context.bot, text(member.lang, key), buttons)
+    await respond(update, context.bot, text(lang, key), buttons)
 
 
 async def open_suggestion(update: Update, context: BotContext) -> None:
@@ -133,14 +130,15 @@ async def open_suggestion(update: Update, context: BotContext) -> None:
         logged = await questions.choose_entry(
             session=session, question_id=int(question_id), chat_id=member.chat_id, entry_id=entry.id
         )
+    # In the language the question was asked in, like a direct answer, buttons included.
+    lang = language_of(logged.lang)
     buttons = [
         [
-            (text(member.lang, "answer.helpful"), callbacks.FEEDBACK.encode(int(question_id), 1)),
-            (text(member.lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(int(question_id), 0)),
+            (text(lang, "answer.helpful"), callbacks.FEEDBACK.encode(int(question_id), 1)),
+            (text(lang, "answer.unhelpful"), callbacks.FEEDBACK.encode(int(question_id), 0)),
         ]
     ]
-    # In the language the question was asked in, like a direct answer.
-    reply = render_entry(entry, member.lang, answer_lang=_lang(logged.lang))
+    reply = render_entry(entry, lang, answer_lang=_lang(logged.lang))
     await respond(update, context.bot, reply, buttons)
 
 

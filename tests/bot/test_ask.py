@@ -228,15 +228,21 @@ async def test_a_suggestion_picked_for_an_english_question_comes_in_english(
     bot: BotHarness, world: World, knowledge_base: KnowledgeBase
 ) -> None:
     """A manager whose menus are Chinese asks in English, gets "did you mean" and picks one:
-    the entry comes in English, as a direct answer would."""
+    the entry comes in English, as a direct answer would, with English buttons; rating it is
+    thanked in English too."""
     calls = await bot.send(world.manager_a, "discharge permit")
+    assert "Did you mean" in texts(calls)
     choice = button(calls, "sg:")
     _, ref = callbacks.SUGGESTION.decode(choice)
     entry = callbacks.entry_by_ref(knowledge_base.entries, ref)
     assert entry is not None
-    reply = texts(await bot.press(world.manager_a, choice)).replace("&amp;", "&")
+    calls = await bot.press(world.manager_a, choice)
+    reply = texts(calls).replace("&amp;", "&")
     assert entry.answer["en"].split("\n")[0][:30] in reply
     assert "Legal basis" in reply and "依据" not in reply
+    assert ("👍 Helpful", button(calls, "fb:")) in buttons(calls)
+    calls = await bot.press(world.manager_a, button(calls, "fb:"))
+    assert "Thank" in texts(calls) and "谢谢" not in texts(calls)
 
 
 @pytest.mark.parametrize(
