@@ -228,10 +228,6 @@ def _group(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def _raw_group(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def _ids(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -268,7 +264,7 @@ def load_cases(file: Path) -> list[Case]:
         groups = raw.get("must_contain") or []
         if not isinstance(groups, list):
             raise InvalidEntry(file, case_id, "must_contain", "must be a list of groups")
-        if any(alt == 0 and type(alt) is int for g in groups for alt in _raw_group(g)):
+        if any("0" in _group(g) for g in groups):
             # [20万, 20,000] reads as 20万, 20 and 0 (000): a group that matches any answer.
             raise InvalidEntry(
                 file,

@@ -33,6 +33,8 @@ _PENALTY = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[。；;])|(?<=\. )|\n")
+# The cut a clause leaves when its penalty is moved away, and the full stop that closes it.
+_CLOSE = {"；": "。", "，": "。", ";": ".", ",": "."}
 
 
 def reports_trouble(normalised: str) -> bool:
@@ -65,10 +67,8 @@ def penalty_last(answer: str) -> str:
         if stays:
             line = "".join(stays).strip()
             # A line cut before its penalty ends on the cut: close it as a sentence.
-            if moved and line.endswith(("；", "，")):
-                line = line[:-1] + "。"
-            elif moved and line.endswith((";", ",")):
-                line = line[:-1] + "."
+            if moved and line[-1:] in _CLOSE:
+                line = line[:-1] + _CLOSE[line[-1]]
             kept.append(line)
     return "\n".join(kept + moved)
 
