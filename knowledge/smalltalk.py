@@ -17,23 +17,25 @@ from knowledge.language import to_simplified
 __all__ = ["is_smalltalk"]
 
 _PHRASES = (
-    # Chinese: greetings, thanks, goodbyes, who/what are you, what can you do, acknowledgements.
+    # Chinese: greetings, thanks, goodbyes, who/what are you (你, 您, or 你们 for the team behind
+    # the bot), what can you do, acknowledgements.
     r"你好|您好|大家好|哈喽|哈啰|哈罗|嗨|在吗|在不在|有人吗|有人在吗|请问|早上好|上午好|中午好|下午好|晚上好",
     r"早安|晚安|早|午安",
     r"谢谢|多谢|感谢|谢了|辛苦了|辛苦|麻烦了|好的|好滴|好哒|好嘞|好吧|好|收到|明白了|明白|知道了",
     r"懂了|了解了|了解|清楚了|行吧|行|可以了|可以|没问题|ok|嗯+|哦+|噢+|哈+|呵+|嘿+|嘻+",
     r"你的|您的|解答|回复|回答|帮助|帮了大忙|帮大忙|帮忙|指导|支持|啦",
     r"再见|拜拜|拜|回头见|明天见|下次见|下次再聊|回聊|再会|先这样|就这样",
-    r"你是谁|你叫什么名字|你叫什么|你叫啥名字|你叫啥|你的名字|谁(?:开发|做|制作|创造)的你"
-    r"|你是谁(?:开发|做|制作)的|你是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服"
+    # "是谁做的" before "是谁": the first alternative that matches wins, not the longest.
+    r"(?:你们|你|您)是谁(?:开发|做|制作)的|(?:你们|你|您)(?:是谁|叫什么名字|叫什么|叫啥名字|叫啥|的名字)"
+    r"|谁(?:开发|做|制作|创造)的(?:你们|你|您)|(?:你们|你|您)是(?:不是)?(?:机器人|真人|人工智能|人工|人|ai|bot|客服"
     r"|chatgpt|gpt|deepseek|豆包|文心一言|通义千问|大模型)"
     r"(?:还是(?:机器人|真人|人工智能|人工|人|ai|bot))?",
-    r"(?:你)?(?:真|好|太|很|非常|挺)?(?:厉害|聪明|牛|专业|靠谱|有用)(?:了)?|真棒|很棒|太棒了|棒|赞"
+    r"(?:你们|你)?(?:真|好|太|很|非常|挺)?(?:厉害|聪明|牛|专业|靠谱|有用)(?:了)?|真棒|很棒|太棒了|棒|赞"
     r"|太好了|不错|挺好",
     # "Can you speak Wuxi dialect / English?": about the bot, not a compliance question.
-    r"你(?:会|能)(?:说|讲|听懂)(?:[\u4e00-\u9fff]{1,4}话|英语|英文|中文|普通话)",
-    r"你(?:能|会|可以)(?:做|干|帮我做|帮我干|帮)?(?:什么|啥|些什么|哪些)(?:事)?",
-    r"你有什么用|怎么用你|这是什么|这个机器人是干什么的|机器人|小助手|助手|老师|您|你",
+    r"(?:你们|你)(?:会|能)(?:说|讲|听懂)(?:[\u4e00-\u9fff]{1,4}话|英语|英文|中文|普通话)",
+    r"(?:你们|你)(?:能|会|可以)(?:做|干|帮我做|帮我干|帮)?(?:什么|啥|些什么|哪些)(?:事)?",
+    r"(?:你们|你)有什么用|怎么用(?:你们|你)|这是什么|这个机器人是干什么的|机器人|小助手|助手|老师|您|你们|你",
     # English.
     r"\bhi\b|\bhello\b|\bhey\b|\bgood (?:morning|afternoon|evening|night|day)\b|\bthank you\b",
     r"\bthanks?\b|\bty\b|\bthx\b|\bcheers\b|\bbye\b|\bgoodbye\b|\bok(?:ay)?\b|\bgot it\b",

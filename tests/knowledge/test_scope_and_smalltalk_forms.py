@@ -25,6 +25,11 @@ def real() -> Matcher:
         ("谢谢您的解答", "zh"),
         ("你叫啥", "zh"),
         ("你是GPT吗", "zh"),
+        # The team behind the bot (你们), and "made by whom" after "who" (matched longest first).
+        ("你们是谁做的", "zh"),
+        ("你是谁开发的", "zh"),
+        ("你们是机器人吗", "zh"),
+        ("你们能做什么", "zh"),
         ("謝謝您的幫助", "zh-hant"),
         ("good night", "en"),
         ("see you", "en"),
