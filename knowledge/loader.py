@@ -19,6 +19,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.codification import code_note
 from knowledge.entry import Citation, Entry
 from knowledge.errors import InvalidEntry
+from knowledge.normaliser import normalise
 from knowledge.taxonomy import PROGRAMME, SUBCATEGORIES, subcategory
 
 __all__ = ["DATA_DIR", "lint", "load_knowledge_base", "read_yaml"]
@@ -252,6 +253,19 @@ def _check_paragraphs(entry: Entry, problems: _Problems) -> None:
                 )
 
 
+def _check_shared_phrasings(entry: Entry, seen: dict[str, str], problems: _Problems) -> None:
+    """A phrasing two entries share ties them for anyone who asks that way: it belongs to one."""
+    for lang, texts in entry.questions.items():
+        for i, text in enumerate(texts):
+            other = seen.setdefault(normalise(text), entry.id)
+            if other != entry.id:
+                problems.add(
+                    entry.id,
+                    f"questions.{lang}[{i}]",
+                    f"the same question as in {other}: keep it only in the entry that answers it",
+                )
+
+
 def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
     try:
         document = read_yaml(file)
@@ -285,6 +299,7 @@ def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEn
     entries: list[Entry] = []
     found: list[InvalidEntry] = []
     seen: dict[str, Path] = {}
+    phrasings: dict[str, str] = {}  # normalised phrasing -> the entry that has it (lint only)
     for file in files:
         problems = _Problems(file, strict=strict)
         for entry in _read_file(file, problems):
@@ -296,6 +311,7 @@ def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEn
             if not strict:  # lint only: these must not stop the bot starting
                 _check_review_markers(entry, problems)
                 _check_paragraphs(entry, problems)
+                _check_shared_phrasings(entry, phrasings, problems)
         found.extend(problems.found)
     return entries, found
 
