@@ -21,7 +21,10 @@ _TROUBLE = re.compile(
             r"超标|超过标准|不达标|泄漏|泄露|渗漏|外泄|漏了|漏液|漏油|跑冒滴漏|溢出|溢流|冒出",
             r"着火|起火|失火|火灾|爆炸|爆燃|冒黑烟|冒烟|中毒|死鱼|污染事故|环境事故|突发环境事件",
             r"\bbroke|\bbroken|\bbreak ?down|\bfail(?:ed|ure|s)?\b|\bnot working\b|\bstopped\b",
-            r"\bleak|\bspill|\bfire\b|\bon fire\b|\bexplo|\bexceed|\bover the limit\b|\boverflow",
+            # "fire safety acceptance", "fire drill": fire as a subject, not a fire burning now.
+            r"\bleak|\bspill|\bfire\b(?! ?(?:safety|protection|department|brigade|acceptance"
+            r"|inspection|drills?|extinguishers?|hydrants?|code|licen[cs]e|certificate))",
+            r"\bon fire\b|\bexplo|\bexceed|\bover the limit\b|\boverflow",
             r"\bout of order\b|\bmalfunction|\bshut ?down\b|\bpoison",
         )
     )

@@ -50,3 +50,27 @@ def test_a_taught_phrasing_counts_as_the_entry_mentioning_its_terms(real_kb: Kno
     before = matcher.foreign_df(matcher.index.prepare(DRAINAGE), entry)
     matcher.add_phrasing("permit-validity-and-renewal", "排水许可证延续要提前多久申请", "zh")
     assert math.isinf(matcher.foreign_df(matcher.index.prepare(DRAINAGE), entry)) and before < 10
+
+
+@pytest.mark.parametrize(
+    ("question", "neighbour"),
+    [
+        # Work safety's emergency plan is filed with the emergency management bureau, under other
+        # rules: the environmental plan's filing deadline is no answer.
+        ("安全生产事故应急预案去应急局备案期限是多久", "emergency_plan-filing-deadline-authority"),
+        ("How long does fire safety acceptance take?", "acceptance-period"),
+    ],
+)
+def test_a_neighbouring_regime_is_not_answered_from_the_environmental_entry(
+    real_kb: KnowledgeBase, question: str, neighbour: str
+) -> None:
+    outcome = Matcher(real_kb).ask(question)
+    assert outcome.status != "answered"
+    assert outcome.entry is None or outcome.entry.id != neighbour or outcome.answer is None
+
+
+def test_the_environmental_question_beside_it_is_still_answered(real_kb: KnowledgeBase) -> None:
+    outcome = Matcher(real_kb).ask("环境应急预案签署发布后多少天内要备案")
+    assert outcome.status == "answered"
+    assert outcome.entry is not None
+    assert outcome.entry.id == "emergency_plan-filing-deadline-authority"

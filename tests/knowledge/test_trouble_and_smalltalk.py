@@ -76,8 +76,21 @@ def test_first_steps_are_ordered_by_relevance_to_the_message(
     assert steps[0].id == expected
 
 
-def test_a_question_without_trouble_gets_no_first_steps(real: Matcher) -> None:
-    assert real.ask("排污许可证有效期几年").first_steps == ()
+@pytest.mark.parametrize(
+    "question",
+    [
+        "排污许可证有效期几年",
+        # Fire as a subject (a regime, a drill), not a fire burning now.
+        "How long does fire safety acceptance take?",
+        "do we need a fire drill every year",
+    ],
+)
+def test_a_question_without_trouble_gets_no_first_steps(real: Matcher, question: str) -> None:
+    assert real.ask(question).first_steps == ()
+
+
+def test_a_fire_burning_now_gets_first_steps(real: Matcher) -> None:
+    assert real.ask("there is a fire in our waste store").first_steps != ()
 
 
 @pytest.mark.parametrize(
