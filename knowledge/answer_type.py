@@ -27,7 +27,10 @@ _STATES_TIME = re.compile(
     r"(?:days?|weeks?|months?|years?|hours?)\b"
 )
 # Questions about a price or a fee (fines are asked as 罚款 and answered in 元 anyway).
-_ASKS_COST = re.compile(r"多少钱|花多少|价格|价钱|报价|收费|\bcosts?\b|\bprices?\b|how much does")
+_ASKS_COST = re.compile(
+    r"多少钱|花多少|价格|价钱|报价|收费|付钱|付费|交钱|收钱|要钱|\bcosts?\b|\bprices?\b|\bfees?\b"
+    r"|how much does"
+)
 _STATES_COST = re.compile(r"元|收费|费用|不收|免费|免征|税额|\bfees?\b|\bfree\b|rmb|yuan")
 # Questions about public money (subsidies, grants, rewards), answered only by an entry naming some.
 _ASKS_SUBSIDY = re.compile(r"补贴|补助|奖补|奖励|扶持资金|专项资金|subsid|grant")

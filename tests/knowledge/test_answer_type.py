@@ -19,6 +19,10 @@ from knowledge.answer_type import missing_answer_type
         ("how often must the filter be changed", "keep the site isolated", "time"),
         ("噪声检测一次要花多少钱", "昼间65 dB(A)，夜间55 dB(A)。", "cost"),
         ("环评审批收费吗", "审批不收取任何费用。", None),
+        # Paying is asked as 付钱 / 要钱 / fees as well.
+        ("参加这个项目要付钱吗", "区生态环境局组织大企业帮扶小企业。", "cost"),
+        ("参加这个项目要付钱吗", "帮扶服务免费。", None),
+        ("are there fees for the EIA review", "the bureau decides within 60 days", "cost"),
         ("低氮改造有没有补贴", "执行排放限值50 mg/m³。", "subsidy"),
         ("低氮改造有没有补贴", "可申请省级专项资金。", None),
         ("危废最多能存放多久吗", "一般不超过一年。", None),
