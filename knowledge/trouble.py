@@ -18,7 +18,11 @@ _TROUBLE = re.compile(
     "|".join(
         (
             r"坏了|坏掉|损坏|故障|出问题|出故障|失灵|不工作|不转了|不运行|停运|停机|停了|跳闸|断电",
-            r"超标|超过标准|不达标|泄漏|泄露|渗漏|外泄|漏了|漏液|漏油|跑冒滴漏|溢出|溢流|冒出",
+            r"超标|超过标准|不达标|泄漏|泄露|渗漏|外泄|漏液|漏油|跑冒滴漏|溢出|溢流|冒出",
+            # 漏了 leaks, unless something was left out (漏了一次, 漏了申报: a missed filing).
+            r"(?<!忘)漏了(?!\s*(?:一次|几次|两次|交|报|填|申报|登记|记|签|写))",
+            # A drum tipped over, a pool cracked, a pipe burst, liquid running off.
+            r"桶倒了|打翻|翻倒|洒了|撒了|流了一地|流进|流到|往外渗|外渗|渗出|裂了|开裂|破裂|爆了|爆管",
             r"着火|起火|失火|火灾|爆炸|爆燃|冒黑烟|冒烟|中毒|死鱼|污染事故|环境事故|突发环境事件",
             r"\bbroke|\bbroken|\bbreak ?down|\bfail(?:ed|ure|s)?\b|\bnot working\b|\bstopped\b",
             # "fire safety acceptance", "fire drill": fire as a subject, not a fire burning now.

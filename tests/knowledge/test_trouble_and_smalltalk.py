@@ -64,6 +64,10 @@ def _assert_duty_before_penalty(answer: str) -> None:
         ("车间着火了，消防水流到厂外了", "emergency_plan-first-steps-firewater"),
         ("仓库里的化学品泄漏了", "emergency_plan-first-steps-chemical-spill"),
         ("在线监测数据超标了", "emergency_plan-first-steps-exceedance"),
+        # A fire, a drum tipped over, a cracked pool: each meets the steps that speak of it.
+        ("成品仓库起火了，先干啥", "emergency_plan-first-steps-firewater"),
+        ("调漆间一桶稀料打翻了", "emergency_plan-first-steps-chemical-spill"),
+        ("废水池裂了 水往外渗", "emergency_plan-first-steps-chemical-spill"),
         ("The wastewater plant broke down and the outlet exceeds the limit", None),
     ],
 )
@@ -83,14 +87,24 @@ def test_first_steps_are_ordered_by_relevance_to_the_message(
         # Fire as a subject (a regime, a drill), not a fire burning now.
         "How long does fire safety acceptance take?",
         "do we need a fire drill every year",
+        # 漏了 as "left out": a missed filing, not a leak.
+        "忘了交执行报告 漏了一次",
+        "漏了申报怎么办",
     ],
 )
 def test_a_question_without_trouble_gets_no_first_steps(real: Matcher, question: str) -> None:
     assert real.ask(question).first_steps == ()
 
 
-def test_a_fire_burning_now_gets_first_steps(real: Matcher) -> None:
-    assert real.ask("there is a fire in our waste store").first_steps != ()
+@pytest.mark.parametrize(
+    "message",
+    ["there is a fire in our waste store", "储罐漏了 急", "酸洗槽管子爆了 酸液淌了一地"],
+)
+def test_trouble_happening_now_gets_first_steps(real: Matcher, message: str) -> None:
+    outcome = real.ask(message)
+    assert outcome.first_steps != () or (
+        outcome.entry is not None and "emergency" in outcome.entry.tags
+    )
 
 
 @pytest.mark.parametrize(
