@@ -21,6 +21,13 @@ LANGS: tuple[Lang, ...] = ("zh", "zh-hant", "en")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# A sentence that starts the English way is English even when its Chinese term is long
+# ("what is 危险废物识别标志": 6 letters, 8 characters).
+_ENGLISH_START = re.compile(
+    r"^\W*(?:what|how|when|where|who|which|why|is|are|do|does|did|can|could|should|must|need"
+    r"|will|would|our|we|if|any)\b",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -43,14 +50,16 @@ def detect_language(text: str) -> Lang:
     """Guess the language of a question.
 
     English wins when Latin letters clearly outnumber Chinese characters, so an English question
-    quoting a Chinese term ("the 分类管理名录 catalogue") is still answered in English. Chinese text
+    quoting a Chinese term ("the 分类管理名录 catalogue") is still answered in English, and in a
+    sentence that starts the English way when they are at least half as many ("what is
+    危险废物识别标志"). Chinese text
     is traditional when it holds more characters that only exist in traditional script than ones
     that only exist in simplified script. Text with neither (digits, punctuation) counts as ``zh``,
     the programme's working language.
     """
     cjk = _CJK.findall(text)
     latin = len(_LATIN.findall(text))
-    if latin and latin > 2 * len(cjk):
+    if latin and (latin > 2 * len(cjk) or (2 * latin >= len(cjk) and _ENGLISH_START.match(text))):
         return "en"
     if not cjk:
         return "zh"

@@ -15,6 +15,10 @@ from knowledge import detect_language
         ("Where must the hazardous waste label go?", "en"),
         ("Is the 排污许可证 still valid after we move the plant?", "en"),
         ("排污许可证 permit 延续", "zh"),
+        # An English sentence around a long Chinese term; a Chinese one around an English word.
+        ("what is 危险废物识别标志", "en"),
+        ("在线监测cod爆表了 what do we do", "zh"),
+        ("RTO坏了怎么办", "zh"),
         ("123？？", "zh"),
     ],
 )
