@@ -52,10 +52,13 @@ _REFUSED = re.compile(
 )
 
 
-# Asking what a violation costs or which article forbids it is a compliance question, even when it
-# names the violation (falsifying data, evading supervision); asking how to do it is not.
+# Asking what a violation costs, which article forbids it or what counts as one is a compliance
+# question, even when it names the violation (falsifying data, evading supervision); asking how
+# to do it is not.
 _CONSEQUENCE = re.compile(
     r"罚|处罚|算不算|是不是违法|违法吗|是否违法|第几条|哪条|哪一条|什么责任|担责|后果|拘留|坐牢|判刑"
+    r"|啥样算|什么样的?算|什么算|哪些算|怎样算|怎么算|属于|是指|指什么|定义"
+    r"|\bwhat counts\b|\bwhat is considered\b|\bdefinition\b|\bdefined?\b"
     r"|\b(?:fine|fined|fines|penalty|penalties|punish|illegal|legal|which article)\b"
     r"|\b(?:detention|detained|jail|prison|liable|liability)\b"
 )
@@ -121,6 +124,8 @@ def is_refused(normalised: str) -> bool:
     """True when a normalised question asks to inject instructions or to evade supervision.
 
     >>> is_refused("怎么篡改在线数据让它达标"), is_refused("水污法里逃避监管排污是第几条")
+    (True, False)
+    >>> is_refused("怎么逃避监管排污"), is_refused("啥样算逃避监管排污")
     (True, False)
     """
     if _REFUSED.search(normalised) is None:

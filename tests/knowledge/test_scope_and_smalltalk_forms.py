@@ -117,3 +117,32 @@ def _assert_reaches(outcome: Outcome, entry: str) -> None:
     assert (outcome.status == "answered" and found == entry) or (
         outcome.status == "suggest" and offered == [entry]
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # What counts as evading supervision is the law's own list, not a request to evade.
+        ("什么样的算逃避监管排污", "wastewater-evasive-discharge-methods"),
+        (
+            "what counts as evading supervision when discharging",
+            "wastewater-evasive-discharge-methods",
+        ),
+    ],
+)
+def test_asking_what_counts_as_a_violation_is_not_refused(
+    real: Matcher, question: str, entry: str
+) -> None:
+    outcome = real.ask(question)
+    assert outcome.status != "unanswered"
+    assert entry in [outcome.entry.id if outcome.entry else None] + [
+        s.entry_id for s in outcome.suggestions
+    ]
+
+
+@pytest.mark.parametrize(
+    "question", ["怎么逃避监管排污", "how to evade supervision when discharging"]
+)
+def test_asking_how_to_evade_is_still_refused(real: Matcher, question: str) -> None:
+    outcome = real.ask(question)
+    assert (outcome.status, outcome.suggestions) == ("unanswered", ())
