@@ -57,8 +57,9 @@ _REFUSED = re.compile(
 # to do it is not.
 _CONSEQUENCE = re.compile(
     r"罚|处罚|算不算|是不是违法|违法吗|是否违法|第几条|哪条|哪一条|什么责任|担责|后果|拘留|坐牢|判刑"
-    r"|啥样算|什么样的?算|什么算|哪些算|怎样算|怎么算|属于|是指|指什么|定义"
-    r"|\bwhat counts\b|\bwhat is considered\b|\bdefinition\b|\bdefined?\b"
+    r"|啥样算|什么样的?算|什么算|哪些算|怎样算|怎么算|属于|是指|指什么|定义|行不行|允许吗|合法吗|违规吗"
+    r"|\bwhat counts\b|\bcounts? as\b|\bwhat is considered\b|\bdefinition\b|\bdefined?\b"
+    r"|\ballowed\b|\bpermitted\b"
     r"|\b(?:fine|fined|fines|penalty|penalties|punish|illegal|legal|which article)\b"
     r"|\b(?:detention|detained|jail|prison|liable|liability)\b"
 )
