@@ -66,6 +66,14 @@ _STATES_HOURS = re.compile(r"学时|课时|小时|\bhours?\b")
 _ASKS_SIZE = re.compile(r"尺寸|多大|多宽|规格|大小|\bsize\b|\bdimensions?\b|how (?:big|large|wide)")
 _STATES_SIZE = re.compile(r"mm|cm|km|厘米|毫米|公里|千米|\d\s*米|m²|平方|尺寸|\bsize|\bdimension")
 
+# Questions asking for a phone number or an address (审批科电话多少), answered only by an entry
+# giving one: the knowledge base holds rules, not a directory.
+_ASKS_CONTACT = re.compile(
+    r"电话|手机号|联系方式|热线|地址在哪|办公地址"
+    r"|\bphone\b|\bhotline\b|\bcontact (?:number|details)\b|\baddress\b"
+)
+_STATES_CONTACT = re.compile(r"\d{5,}|电话|热线|地址|\bphone\b|\bhotline\b|\baddress\b")
+
 # Checked in this order; the first kind asked and not stated is the one reported.
 _KINDS = (
     ("time", _ASKS_TIME, _STATES_TIME),
@@ -76,6 +84,7 @@ _KINDS = (
     ("people", _ASKS_PEOPLE, _STATES_PEOPLE),
     ("hours", _ASKS_HOURS, _STATES_HOURS),
     ("size", _ASKS_SIZE, _STATES_SIZE),
+    ("contact", _ASKS_CONTACT, _STATES_CONTACT),
 )
 
 

@@ -19,6 +19,10 @@ from knowledge.answer_type import missing_answer_type
         ("how often must the filter be changed", "keep the site isolated", "time"),
         ("噪声检测一次要花多少钱", "昼间65 dB(A)，夜间55 dB(A)。", "cost"),
         ("环评审批收费吗", "审批不收取任何费用。", None),
+        # A phone number or an address is answered only by an entry giving one.
+        ("区环保局审批科电话多少", "报告书60日内作出审批决定。", "contact"),
+        ("出了污染事故打哪个电话", "向生态环境部门报告，也可拨12369环保热线。", None),
+        ("what is the bureau's phone number", "decides within 60 days", "contact"),
         # Paying is asked as 付钱 / 要钱 / fees as well.
         ("参加这个项目要付钱吗", "区生态环境局组织大企业帮扶小企业。", "cost"),
         ("参加这个项目要付钱吗", "帮扶服务免费。", None),

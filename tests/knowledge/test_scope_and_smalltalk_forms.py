@@ -102,6 +102,8 @@ def test_compliance_questions_sharing_those_words_are_still_answered(
             "mgmt_rules-jiangsu-regulation",
         ),
         ("江苏省环保条例哪天开始施行", "mgmt_rules-jiangsu-regulation"),
+        # 预案 alone is how managers name the environmental emergency plan.
+        ("预案多久要重新修订一次", "emergency_plan-review-cycle-revision"),
     ],
 )
 def test_english_names_and_short_forms_of_terms_reach_their_entry(
