@@ -54,7 +54,7 @@ from knowledge.language import Lang, detect_language
 from knowledge.normaliser import normalise
 from knowledge.outcome import Outcome, Suggestion
 from knowledge.scope import is_off_topic, is_refused
-from knowledge.smalltalk import is_smalltalk
+from knowledge.smalltalk import is_chit_chat, is_smalltalk
 from knowledge.synonyms import SynonymTable, load_synonyms
 from knowledge.trouble import penalty_last, reports_trouble
 
@@ -324,7 +324,10 @@ class Matcher:
         prepared = self.index.prepare(text)
         if self.refuses(text, prepared):
             return Outcome("unanswered", lang)
-        outcome = self.decide(self.judge(prepared), lang)
+        judged = self.judge(prepared)
+        if self.chats(text, judged):
+            return Outcome("smalltalk", lang)
+        outcome = self.decide(judged, lang)
         if not reports_trouble(normalise(text)):
             return outcome
         ranked = self._ranked_first_steps(text)
@@ -340,6 +343,18 @@ class Matcher:
             steps = tuple(e for e in steps if e != outcome.entry)
         answer = penalty_last(outcome.answer) if outcome.answer is not None else None
         return replace(outcome, answer=answer, first_steps=steps)
+
+    def chats(self, text: str, judged: Judged) -> bool:
+        """Whether a message no small-talk phrase covers is still chat: short, naming nothing of
+        the knowledge base (no domain term, no specific word, no match as strong as an answer
+        needs), and asking nothing or asking about the bot ("今天好热啊", "这个号是谁在管")."""
+        best = judged.found[0].score if judged.found else 0.0
+        return (
+            not judged.evidence
+            and not judged.weak_evidence
+            and best < self.tuning.answer_at
+            and is_chit_chat(text)
+        )
 
     def refuses(self, text: str, prepared: str) -> bool:
         """Whether a question is never answered: injection, evasion, another subject, prices.

@@ -142,6 +142,8 @@ def prepare_cases(matcher: Matcher, cases: Iterable[Case]) -> list[Prepared]:
         elif matcher.refuses(case.question, text):
             fixed = "refused"
         judged = matcher.judge(text)
+        if not fixed and matcher.chats(case.question, judged):
+            fixed = "smalltalk"
         found = judged.found
         entries = [matcher.kb.entries[c.entry] for c in found]
         parts = np.array(

@@ -69,7 +69,9 @@ def test_at_most_three_suggestions(matcher: Matcher) -> None:
 )
 def test_out_of_scope_questions_are_unanswered(matcher: Matcher, question: str) -> None:
     outcome = matcher.ask(question)
-    assert outcome.status == "unanswered"
+    # Chat (陪我聊会儿天) and gibberish may get the small-talk introduction instead: never an
+    # answer, never compliance choices.
+    assert outcome.status in ("unanswered", "smalltalk")
     assert outcome.suggestions == ()
 
 

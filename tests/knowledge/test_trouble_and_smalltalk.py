@@ -124,6 +124,18 @@ def test_trouble_happening_now_gets_first_steps(real: Matcher, message: str) -> 
         ("are you a real person or a bot", "en"),
         ("thanks, that helps a lot", "en"),
         ("who built this bot?", "en"),
+        # Intensifiers, words run into each other, longer phrases that start like shorter ones.
+        ("太感谢了！", "zh"),
+        ("OK的", "zh"),
+        ("hello小助手", "zh"),
+        ("好用", "zh"),
+        ("thank u so much", "en"),
+        ("great job", "en"),
+        # Chat that no phrase covers: short, naming nothing of the knowledge base, asking
+        # nothing or asking about the bot.
+        ("今天好热啊", "zh"),
+        ("这个号是谁在管", "zh"),
+        ("who r u", "en"),
     ],
 )
 def test_small_talk_is_recognised_in_the_askers_language(
@@ -140,3 +152,16 @@ def test_a_greeting_in_front_of_a_question_does_not_hide_the_question(
     assert matcher.ask("你好，环评要多久").status == "answered"
     assert matcher.ask("你真厉害 环评要多久").status != "smalltalk"
     assert matcher.ask("is a permit or registration needed").status != "smalltalk"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "麻烦帮我约一下导师下周来厂里",  # a request: it must reach the people who can act on it
+        "我们厂要搬家了要办啥手续",  # a question, though it names no compliance term
+        "你好 排污证多久延续",
+        "can you book a visit for us",
+    ],
+)
+def test_requests_and_questions_are_not_taken_for_chat(matcher: Matcher, message: str) -> None:
+    assert matcher.ask(message).status != "smalltalk"
