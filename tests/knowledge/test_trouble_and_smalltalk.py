@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge import KnowledgeBase, Matcher, load_knowledge_base
 from knowledge.trouble import penalty_last
@@ -165,3 +167,27 @@ def test_a_greeting_in_front_of_a_question_does_not_hide_the_question(
 )
 def test_requests_and_questions_are_not_taken_for_chat(matcher: Matcher, message: str) -> None:
     assert matcher.ask(message).status != "smalltalk"
+
+
+def _messages(kind: str, only: str | None = None) -> list[str]:
+    path = Path(__file__).parent / "fixtures" / "smalltalk_messages.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [r["text"] for r in rows if r["kind"] == kind and only in (None, r["set"])]
+
+
+def test_questions_and_requests_are_not_taken_for_small_talk(matcher: Matcher) -> None:
+    questions = _messages("question")
+    taken = [m for m in questions if matcher.ask(m).status == "smalltalk"]
+    # One of 130 when the rule was written: an off-topic question behind a greeting (你好，今天油价
+    # 多少), for which the introduction is a fair reply. A compliance question or a request to a
+    # person taken for chat would never reach the log or the mentor.
+    assert len(taken) <= 1, taken
+
+
+def test_chat_messages_get_the_introduction(matcher: Matcher) -> None:
+    fitted = _messages("smalltalk", "set1")
+    missed = [m for m in fitted if matcher.ask(m).status != "smalltalk"]
+    assert len(missed) <= 1, missed  # 239 of 240 when the phrases were written
+    unseen = _messages("smalltalk", "set2")
+    handled = sum(matcher.ask(m).status == "smalltalk" for m in unseen)
+    assert handled >= 0.85 * len(unseen)  # 133 of 150 when the rule was written
