@@ -341,7 +341,12 @@ class Matcher:
         )
         if outcome.status == "answered":
             steps = tuple(e for e in steps if e != outcome.entry)
-        answer = penalty_last(outcome.answer) if outcome.answer is not None else None
+        answer = outcome.answer
+        if outcome.entry is not None and answer is not None:
+            # The entry's own text is reordered; the Code note stays whole, after it.
+            answer = penalty_last(outcome.entry.answer_for(lang, with_notes=False))
+            if note := outcome.entry.note_for(lang):
+                answer = f"{answer}\n{note}"
         return replace(outcome, answer=answer, first_steps=steps)
 
     def chats(self, text: str, judged: Judged) -> bool:

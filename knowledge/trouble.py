@@ -34,12 +34,16 @@ _TROUBLE = re.compile(
     )
 )
 # Sentences about sanctions: fines, detention, daily penalties.
+# (关闭 and "close" as closing a business, not a valve or a drum: "立即关闭雨水排口切换阀" is the
+# first step, not a sanction.)
 _PENALTY = re.compile(
-    r"罚|拘留|停产整治|责令停产|限制生产|停业|关闭|吊销"
-    r"|penalt|\bfine[sd]?\b|detention|detain|\bclos(?:e|ed|ure)\b|revok|suspen(?:d|sion)",
+    r"罚|拘留|停产整治|责令停产|限制生产|停业|关闭(?!\S{0,4}(?:阀|闸|排口|开关|门|盖))|吊销"
+    r"|penalt|\bfine[sd]?\b|detention|detain|\bclosure\b|\bclosed? (?:down|with|by)\b"
+    r"|\bordered to close\b|revok|suspen(?:d|sion)",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[。；;])|(?<=\. )|\n")
+# Sentence ends; "1. " numbering a step is none.
+_SENTENCE = re.compile(r"(?<=[。；;])|(?<=[^\d]\. )|\n")
 # The cut a clause leaves when its penalty is moved away, and the full stop that closes it.
 _CLOSE = {"；": "。", "，": "。", ";": ".", ",": "."}
 

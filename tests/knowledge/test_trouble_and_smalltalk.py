@@ -191,3 +191,26 @@ def test_chat_messages_get_the_introduction(matcher: Matcher) -> None:
     unseen = _messages("smalltalk", "set2")
     handled = sum(matcher.ask(m).status == "smalltalk" for m in unseen)
     assert handled >= 0.85 * len(unseen)  # 133 of 150 when the rule was written
+
+
+def test_closing_a_valve_is_a_step_not_a_sanction() -> None:
+    answer = "立即关闭雨水排口切换阀，截流消防废水。\n1. 救火时关闭雨水总排口阀门；\n2. 报告。"
+    assert penalty_last(answer) == answer
+    english = "Close the rainwater outlet valve at once.\n1. Keep drums closed.\n2. Report it."
+    assert penalty_last(english) == english
+
+
+def test_closing_a_business_is_still_moved_last() -> None:
+    answer = "如实记录；情节严重的报经批准责令停业、关闭。\n及时报告。"
+    assert penalty_last(answer) == "如实记录。\n及时报告。\n情节严重的报经批准责令停业、关闭。"
+
+
+def test_a_fire_reply_keeps_its_numbered_steps_and_the_code_note_whole(real: Matcher) -> None:
+    outcome = real.ask("成品仓库起火了，先干啥")
+    assert outcome.entry is not None and outcome.answer is not None
+    lines = outcome.answer.split("\n")
+    numbered = [line for line in lines if re.match(r"\d\.", line)]
+    assert [line[:2] for line in numbered] == ["1.", "2.", "3.", "4."]
+    assert all(len(line) > 3 for line in numbered), "no step torn from its number"
+    note = outcome.entry.note_for("zh")
+    assert note and outcome.answer.endswith(note)
