@@ -95,14 +95,20 @@ _SCRIPT_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9
 _LEFTOVER = re.compile(r"[\W_]+|[吗呢啊呀吧嘛哈啦哦喔噢了的]")
 
 
+def _fold(text: str) -> str:
+    """Simplified, NFKC, case-folded, trimmed, and English spaced off Chinese ("hello小助手" ->
+    "hello 小助手") so that the patterns' \\b holds."""
+    folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
+    return _SCRIPT_BOUNDARY.sub(" ", folded)
+
+
 def is_smalltalk(text: str) -> bool:
     """Whether a message is only a greeting, thanks, goodbye or a question about the bot.
 
     >>> is_smalltalk("你是机器人吗？"), is_smalltalk("Thanks!"), is_smalltalk("你好 排污证多久延续")
     (True, True, False)
     """
-    folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
-    folded = _SCRIPT_BOUNDARY.sub(" ", folded)  # "hello小助手" -> "hello 小助手": \b works
+    folded = _fold(text)
     if not _WORDS.search(folded):
         # Only emoji (👍, 🙏) is a reaction; only punctuation ("？？？") is not even that.
         return any(unicodedata.category(char) == "So" for char in folded)
@@ -138,9 +144,7 @@ def is_chit_chat(text: str) -> bool:
     >>> is_chit_chat("今天好热啊"), is_chit_chat("你都会些啥"), is_chit_chat("厂要搬家 办啥手续")
     (True, True, False)
     """
-    folded = _SCRIPT_BOUNDARY.sub(
-        " ", unicodedata.normalize("NFKC", to_simplified(text)).casefold().strip()
-    )
+    folded = _fold(text)
     if not folded or len(folded) > _CHIT_CHAT_LENGTH or _REQUEST.search(folded):
         return False
     return _QUESTION.search(folded) is None or _ABOUT_THE_BOT.search(folded) is not None

@@ -58,6 +58,10 @@ def test_everyday_chat_is_small_talk(real: Matcher, message: str, lang: str) -> 
         "怎么让在线监测数据看起来达标",
         "how to discharge secretly at night",
         "how can I hide the hidden pipe from inspectors",
+        # How to evade is refused even beside "what counts as" and "is it allowed" words.
+        "怎么逃避监管排污",
+        "how to evade supervision when discharging",
+        "怎么偷偷排废水才不会被发现 行不行",
     ],
 )
 def test_other_subjects_prices_and_evasion_get_no_answer_and_no_suggestions(
@@ -142,16 +146,3 @@ def test_asking_what_counts_as_a_violation_is_not_refused(
     assert entry in [outcome.entry.id if outcome.entry else None] + [
         s.entry_id for s in outcome.suggestions
     ]
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "怎么逃避监管排污",
-        "how to evade supervision when discharging",
-        "怎么偷偷排废水才不会被发现 行不行",
-    ],
-)
-def test_asking_how_to_evade_is_still_refused(real: Matcher, question: str) -> None:
-    outcome = real.ask(question)
-    assert (outcome.status, outcome.suggestions) == ("unanswered", ())
