@@ -15,7 +15,9 @@ Prints, on the same knowledge base and evaluation set, side by side:
   the utility ``knowledge.tuning`` maximises (wrong answers cost four), once for the most correct
   answers minus out-of-scope answered (what a baseline tuned for accuracy would do).
   Columns: correct, wrong (answered, not right), suggestions holding the right entry (ours only:
-  the baselines never suggest), out-of-scope answered, small talk handled.
+  the baselines never suggest), out-of-scope answered (every question the knowledge base does
+  not answer), of those the ones off the domain altogether (the weather, a recipe; the rest are
+  in the domain but not in the knowledge base), small talk handled.
 Then ``ask()`` p50/p99 on the real knowledge base and on a synthetic one of 20,000 phrasings,
 and the knowledge-base load time (``load_knowledge_base`` + ``Matcher``) cold, repeated and with
 the on-disk index cache, plus the import time of the matching libraries.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import random
 import statistics
 import subprocess
@@ -74,6 +77,14 @@ def timed(ask: Callable[[str], object], questions: Sequence[str], rounds: int) -
     return samples
 
 
+def decide(question: str, entry: Entry, score: float, cutoff: float) -> Outcome:
+    """A baseline's outcome: its best entry answered when the score reaches the cut-off."""
+    lang = detect_language(question)
+    if score < cutoff:
+        return Outcome("unanswered", lang, score=score)
+    return Outcome("answered", lang, entry=entry, score=score, answer=entry.answer_for(lang))
+
+
 class Baseline:
     """Best entry and its score for a question; answered when the score reaches a cut-off."""
 
@@ -86,11 +97,7 @@ class Baseline:
         raise NotImplementedError
 
     def outcome(self, question: str, cutoff: float) -> Outcome:
-        entry, score = self.best(question)
-        lang = detect_language(question)
-        if score < cutoff:
-            return Outcome("unanswered", lang, score=score)
-        return Outcome("answered", lang, entry=entry, score=score, answer=entry.answer_for(lang))
+        return decide(question, *self.best(question), cutoff)
 
 
 class PlainRapidfuzz(Baseline):
@@ -159,10 +166,13 @@ class Row:
         missed = self.count("suggest_with", "suggest_without", "unanswered")
         correct, wrong = self.count("correct"), self.count("wrong")
         oos, oos_n = self.count("oos_answered"), self.total("none")
+        pairs = zip(self.verdicts, self.cases, strict=True)
+        off = [v == "oos_answered" for v, c in pairs if c.off_domain]
         return (
             f"{self.name:42} {correct:>4}/{answerable:<4}{correct / answerable:>6.1%}"
             f" {wrong:>4} {wrong / answerable:>6.1%} {self.count('suggest_with'):>5}/{missed:<4}"
             f" {oos:>4}/{oos_n:<3}{oos / (oos_n or 1):>6.1%}"
+            f" {sum(off):>4}/{len(off):<3}"
             f" {self.count('smalltalk_handled'):>4}/{self.total('smalltalk')}"
         )
 
@@ -173,13 +183,26 @@ def _verdicts(baseline: Baseline, cases: Sequence[Case], cutoff: float) -> list[
 
 def choose_cutoffs(baseline: Baseline, train: Sequence[Case]) -> tuple[float, float]:
     """Cut-offs chosen on training questions: (best utility, best correct minus OOS answered)."""
-    scores = sorted({round(baseline.best(c.question)[1], 3) for c in train})
+    best = [baseline.best(c.question) for c in train]
+    # A case's verdict depends only on whether its score reaches the cut-off, so each case is
+    # matched and judged both ways once, not once per candidate cut-off.
+    both = [
+        (
+            score,
+            judge(case, decide(case.question, entry, score, -math.inf)),
+            judge(case, decide(case.question, entry, score, math.inf)),
+        )
+        for case, (entry, score) in zip(train, best, strict=True)
+    ]
+    scores = sorted({round(score, 3) for _, score in best})
     best_utility: tuple[float, float] | None = None
     best_accuracy: tuple[float, float] | None = None
     answerable = sum(c.expect == "answer" for c in train) or 1
     oos = sum(c.expect == "none" for c in train) or 1
     for cutoff in [*scores, max(scores, default=0.0) + 1]:
-        verdicts = _verdicts(baseline, train, cutoff)
+        verdicts = [
+            answered if score >= cutoff else not_answered for score, answered, not_answered in both
+        ]
         correct = sum(v == "correct" for v in verdicts)
         bad = sum(v in ("wrong", "oos_answered") for v in verdicts)
         utility = correct - WRONG_COST * bad + SUGGEST_VALUE * 0
@@ -268,14 +291,15 @@ def main() -> None:
     print(f"evaluation set: {args.eval_set} ({len(cases)} questions); "
           f"baselines' cut-offs chosen on: {', '.join(str(p) for p in args.train)}")  # fmt: skip
     print(f"{'':42} {'correct':>15} {'wrong':>11} {'sugg+right':>10} {'OOS answered':>14}"
-          f" {'small talk':>10}")  # fmt: skip
+          f" {'off-domain':>8} {'small talk':>10}")  # fmt: skip
     for row in rows:
         print(row.line())
     for lang in report.languages:
         f = report.figures(lang)
         print(f"  ours {lang:8} correct {f.correct}/{f.answerable}  wrong {f.wrong}  "
               f"suggest with/without {f.suggest_with}/{f.suggest_without}  unanswered "
-              f"{f.unanswered}  OOS answered {f.out_of_scope_answered}/{f.out_of_scope}  "
+              f"{f.unanswered}  OOS answered {f.out_of_scope_answered}/{f.out_of_scope} "
+              f"(off the domain {f.off_domain_answered}/{f.off_domain})  "
               f"small talk {f.smalltalk_handled}/{f.smalltalk}")  # fmt: skip
 
     big = synthetic_kb(kb, SYNTHETIC_PHRASINGS)

@@ -131,6 +131,12 @@ def _print_report(report: Report) -> None:
         f"out-of-scope answered: {overall.out_of_scope_answered}/{overall.out_of_scope}"
         f" = {overall.out_of_scope_rate:.1%} (goal ≤ 2%)"
     )
+    in_domain = overall.out_of_scope - overall.off_domain
+    typer.echo(
+        f"  of which off the domain: {overall.off_domain_answered}/{overall.off_domain};"
+        f" in the domain, not in the knowledge base:"
+        f" {overall.out_of_scope_answered - overall.off_domain_answered}/{in_domain}"
+    )
     typer.echo(
         f"right entry among suggestions when not answered: {overall.suggest_hit_rate:.1%}"
         " (goal ≥ 80%)"

@@ -12,7 +12,10 @@ Each case has ``id``, ``lang``, ``question`` and ``expect``:
   is counted by whether the right entry is among the suggestions (``suggest_with``) or not
   (``suggest_without``).
 * ``expect: none`` — out of scope, or in the domain but not covered by the knowledge base: it must
-  not be answered (a suggestion is fine).
+  not be answered (a suggestion is fine). The two are also counted apart: a question in the
+  domain that the knowledge base does not answer (``topic: out_of_kb``, or ``uncovered`` in the
+  older fixtures) tempts the matcher with another fact on the same subject, while a question off
+  the domain (the weather, a recipe, gibberish) should never come near an answer.
 * ``expect: smalltalk`` — a greeting, thanks or "who are you": handled when the status is
   ``smalltalk``.
 
@@ -68,6 +71,8 @@ Verdict = Literal[
     "smalltalk_missed",
 ]
 _EXPECT: tuple[Expect, ...] = ("answer", "none", "smalltalk")
+# Topics of unanswerable questions that are in the domain but not in the knowledge base.
+IN_DOMAIN_UNANSWERABLE = frozenset({"out_of_kb", "uncovered"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,11 @@ class Case:
             return True
         lang: Lang = self.lang if self.lang in LANGS else "zh"
         return _contains(self, entry.answer_for(lang))
+
+    @property
+    def off_domain(self) -> bool:
+        """An unanswerable question off the domain altogether (not one the KB merely lacks)."""
+        return self.expect == "none" and self.topic not in IN_DOMAIN_UNANSWERABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,8 @@ class Figures:
     unanswered: int = 0
     out_of_scope: int = 0
     out_of_scope_answered: int = 0
+    off_domain: int = 0  # of out_of_scope: the questions off the domain altogether
+    off_domain_answered: int = 0
     smalltalk: int = 0
     smalltalk_handled: int = 0
     total: int = 0
@@ -145,6 +157,11 @@ class Figures:
         return self.out_of_scope_answered / self.out_of_scope if self.out_of_scope else 0.0
 
     @property
+    def off_domain_rate(self) -> float:
+        """Share of the questions off the domain that got an answer (0.0 when there are none)."""
+        return self.off_domain_answered / self.off_domain if self.off_domain else 0.0
+
+    @property
     def suggest_rate(self) -> float:
         """Share of all cases that ended in "did you mean" suggestions."""
         return self.suggested / self.total if self.total else 0.0
@@ -164,6 +181,9 @@ class Figures:
             "out_of_scope": self.out_of_scope,
             "out_of_scope_answered": self.out_of_scope_answered,
             "out_of_scope_rate": round(self.out_of_scope_rate, 4),
+            "off_domain": self.off_domain,
+            "off_domain_answered": self.off_domain_answered,
+            "off_domain_rate": round(self.off_domain_rate, 4),
             "smalltalk": self.smalltalk,
             "smalltalk_handled": self.smalltalk_handled,
             "total": self.total,
@@ -191,6 +211,10 @@ class Report:
             unanswered=count["unanswered"],
             out_of_scope=sum(r.case.expect == "none" for r in chosen),
             out_of_scope_answered=count["oos_answered"],
+            off_domain=sum(r.case.off_domain for r in chosen),
+            off_domain_answered=sum(
+                r.case.off_domain and r.verdict == "oos_answered" for r in chosen
+            ),
             smalltalk=sum(r.case.expect == "smalltalk" for r in chosen),
             smalltalk_handled=count["smalltalk_handled"],
             total=len(chosen),

@@ -57,16 +57,22 @@ def test_eval_ends_with_overall_figures(tmp_path: Path) -> None:
     cases = tmp_path / "cases.yaml"
     cases.write_text(
         "- {id: a, lang: zh, question: 危废最多能存多久, expect: answer, must_contain: [[一年]]}\n"
-        "- {id: b, lang: zh, question: 明天下雨吗, expect: none}\n",
+        "- {id: b, lang: zh, question: 明天下雨吗, expect: none}\n"
+        "- {id: c, lang: zh, question: 我们厂的排污许可证编号是多少, expect: none,"
+        " topic: out_of_kb}\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["kb", "eval", str(cases)])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-6:]
+    last = result.output.strip().splitlines()[-7:]
     assert last[0] == "correct: 1/1 = 100.0% (goal ≥ 95%)"
     assert last[1] == "wrong (answered, not right): 0 = 0.0% (goal ≤ 1%)"
-    assert last[2] == "out-of-scope answered: 0/1 = 0.0% (goal ≤ 2%)"
-    assert last[5].startswith("targets met")
+    assert last[2] == "out-of-scope answered: 0/2 = 0.0% (goal ≤ 2%)"
+    # The weather is off the domain; a fact the KB lacks about a permit is not.
+    assert last[3] == (
+        "  of which off the domain: 0/1; in the domain, not in the knowledge base: 0/1"
+    )
+    assert last[6].startswith("targets met")
 
 
 def test_eval_prints_per_language_wrong_and_suggestions(tmp_path: Path) -> None:

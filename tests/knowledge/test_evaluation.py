@@ -34,6 +34,11 @@ CASES = """
   lang: zh-hant
   question: 今天天氣如何
   expect: none
+- id: t-05
+  lang: zh
+  question: 危废在厂里最长能放多久
+  expect: none
+  topic: out_of_kb
 """
 
 
@@ -48,8 +53,8 @@ def test_correct_needs_every_group_and_matches_case_insensitively(
     matcher: Matcher, cases_file: Path
 ) -> None:
     report = evaluate(matcher, load_cases(cases_file))
-    assert [r.correct for r in report.results] == [True, True, False, True]
-    assert [r.case.id for r in report.failures] == ["t-03"]
+    assert [r.correct for r in report.results] == [True, True, False, True, False]
+    assert [r.case.id for r in report.failures] == ["t-03", "t-05"]  # wrong first
 
 
 def test_figures_per_language_and_overall(matcher: Matcher, cases_file: Path) -> None:
@@ -60,7 +65,11 @@ def test_figures_per_language_and_overall(matcher: Matcher, cases_file: Path) ->
     hant = report.figures("zh-hant")
     assert (hant.out_of_scope, hant.out_of_scope_answered, hant.accuracy) == (1, 0, 1.0)
     overall = report.figures()
-    assert (overall.correct, overall.answerable, overall.out_of_scope_rate) == (2, 3, 0.0)
+    assert (overall.correct, overall.answerable) == (2, 3)
+    # t-05 is labelled "not in the KB" (as if the KB lacked the storage rule): answering it counts
+    # against the unanswerable questions, but not against those off the domain (the weather).
+    assert (overall.out_of_scope, overall.out_of_scope_answered) == (2, 1)
+    assert (overall.off_domain, overall.off_domain_answered, overall.off_domain_rate) == (1, 0, 0)
     assert not report.meets_targets
 
 
