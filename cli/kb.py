@@ -48,6 +48,7 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
         ],
         "lang": outcome.lang,
         "first_steps": [entry.id for entry in outcome.first_steps],
+        "trouble": outcome.trouble,
     }
 
 

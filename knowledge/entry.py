@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -111,6 +111,16 @@ class Entry:
     # Shown after the answer but not matched on: the Ecological Environment Code note
     # (knowledge.codification), keyed like ``answer``.
     notes: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Questions people asked that this entry answers (``data/asked/``, see knowledge.asked),
+    # keyed like ``questions``: matched on like the phrasings, never shown.
+    asked: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def ways_of_asking(self) -> Iterator[tuple[str, str]]:
+        """(language, text) of every phrasing the matcher indexes: the curated ones, then asked."""
+        for source in (self.questions, self.asked):
+            for lang, texts in source.items():
+                for text in texts:
+                    yield lang, text
 
     def answer_for(self, lang: Lang, *, with_notes: bool = True) -> str:
         """The answer in the asker's language (traditional characters converted from ``zh``),

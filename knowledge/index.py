@@ -69,15 +69,14 @@ class Index:
 
     @classmethod
     def build(cls, kb: KnowledgeBase, synonyms: SynonymTable) -> Index:
-        """Index every phrasing (Chinese and English) and the keywords of every entry."""
+        """Index every phrasing (Chinese and English, curated and asked) and entry keywords."""
         index = cls(synonyms=synonyms, entry_ids=[e.id for e in kb.entries])
         index.homophones = HomophoneFixer(_correctable_terms(kb, synonyms))
         entry_features: list[set[str]] = []
         for number, entry in enumerate(kb.entries):
             own: set[str] = set()
-            for lang, phrasings in entry.questions.items():
-                for text in phrasings:
-                    own |= index._add(number, lang, text)
+            for lang, text in entry.ways_of_asking():
+                own |= index._add(number, lang, text)
             kw = frozenset(synonyms.expand(normalise(k)) for k in entry.keywords)
             index.keywords.append(kw - {""})
             for keyword in kw:

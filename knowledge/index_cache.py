@@ -1,9 +1,9 @@
 """An on-disk cache of compiled search indexes, so that start-up stays well under 300 ms.
 
-The key is a hash of everything the index is built from: the entries' ids, phrasings and keywords,
-the synonym table, and the source code of the modules that turn text into features. Any change
-gives a new key, so a stale index can never be used. A cache that cannot be read or written is
-ignored: the index is simply rebuilt.
+The key is a hash of everything the index is built from: the entries' ids, phrasings (curated and
+asked), keywords, answers and cited titles, the synonym table, and the source code of the modules
+that turn text into features. Any change gives a new key, so a stale index can never be used.
+A cache that cannot be read or written is ignored: the index is simply rebuilt.
 """
 
 from __future__ import annotations
@@ -40,7 +40,14 @@ def _key(kb: KnowledgeBase, table: SynonymTable) -> str:
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(homophones.READINGS_FILE.read_bytes())
     content = [
-        (e.id, dict(e.questions), e.keywords, dict(e.answer), [c.title for c in e.basis])
+        (
+            e.id,
+            dict(e.questions),
+            dict(e.asked),
+            e.keywords,
+            dict(e.answer),
+            [c.title for c in e.basis],
+        )
         for e in kb.entries
     ]
     digest.update(json.dumps(content, ensure_ascii=False).encode())

@@ -8,7 +8,8 @@ not code can find and fix it. :func:`load_knowledge_base` stops at the first pro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ from knowledge.errors import InvalidEntry
 from knowledge.normaliser import normalise
 from knowledge.taxonomy import PROGRAMME, SUBCATEGORIES, subcategory
 
-__all__ = ["DATA_DIR", "lint", "load_knowledge_base", "read_yaml"]
+__all__ = ["ASKED_DIR", "DATA_DIR", "lint", "load_knowledge_base", "read_yaml"]
 
 DATA_DIR = Path(__file__).parent / "data"
+# Questions people asked, by entry (knowledge.asked): a sub-directory of a knowledge-base directory.
+ASKED_DIR = "asked"
 
 # "<subcategory>-<slug>"; sub-category ids themselves hold "_" (hazardous_waste-label-size).
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*(?:-[a-z0-9_]+)*$")
@@ -266,14 +269,22 @@ def _check_shared_phrasings(entry: Entry, seen: dict[str, str], problems: _Probl
                 )
 
 
-def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
+def _read_mapping(file: Path, problems: _Problems, shape: str) -> dict[Any, Any] | None:
+    """A YAML file's mapping, or ``None`` with the problem noted (``shape`` says what it holds)."""
     try:
         document = read_yaml(file)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.add(None, None, f"not valid YAML: {exc}")
-        return
+        return None
     if not isinstance(document, dict):
-        problems.add(None, None, "must be a mapping with 'subcategory' and 'entries'")
+        problems.add(None, None, f"must be a mapping {shape}")
+        return None
+    return document
+
+
+def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
+    document = _read_mapping(file, problems, "with 'subcategory' and 'entries'")
+    if document is None:
         return
     for key in sorted(document.keys() - {"subcategory", "entries"}):
         problems.add(None, str(key), "unknown field")
@@ -290,7 +301,53 @@ def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
             yield entry
 
 
-def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEntry]]:
+def _read_asked(file: Path, entries: dict[str, Entry], problems: _Problems) -> None:
+    """Attach the asked questions of one ``asked/*.yaml`` file to ``entries`` (in place)."""
+    document = _read_mapping(file, problems, "of entry ids to their asked questions by language")
+    if document is None:
+        return
+    for entry_id, by_lang in document.items():
+        entry = entries.get(str(entry_id))
+        if entry is None:
+            problems.add(
+                str(entry_id),
+                None,
+                "no entry has this id: regenerate with python -m knowledge.asked",
+            )
+            continue
+        if not isinstance(by_lang, dict) or not by_lang.keys() <= {"zh", "en"}:
+            problems.add(entry.id, None, "must map 'zh' and/or 'en' to lists of questions")
+            continue
+        asked = dict(entry.asked)
+        for lang, texts in by_lang.items():
+            if (kept := _scalars(texts)) is None:
+                problems.add(entry.id, lang, "must be a list of non-empty texts")
+                continue
+            asked[lang] = asked.get(lang, ()) + kept
+        entries[entry.id] = replace(entry, asked=asked)
+
+
+def _check_asked_owners(entries: Iterable[Entry], problems: _Problems) -> None:
+    """An asked question that another entry also has (curated or asked) ties the two."""
+    owner: dict[str, str] = {}
+    for entry in entries:
+        for _, text in entry.ways_of_asking():
+            owner.setdefault(normalise(text), entry.id)
+    for entry in entries:
+        for lang, texts in entry.asked.items():
+            for i, text in enumerate(texts):
+                other = owner[normalise(text)]
+                if other != entry.id:
+                    problems.add(
+                        entry.id,
+                        f"{lang}[{i}]",
+                        f"{text!r} is also a question of {other}: keep it under one entry",
+                    )
+
+
+def _load(
+    directory: Path, *, strict: bool, asked: bool = True
+) -> tuple[list[Entry], list[InvalidEntry]]:
     if not directory.is_dir():
         raise InvalidEntry(directory, None, None, "no such directory")
     files = sorted(directory.glob("*.yaml"))
@@ -313,19 +370,29 @@ def _load(directory: Path, *, strict: bool) -> tuple[list[Entry], list[InvalidEn
                 _check_paragraphs(entry, problems)
                 _check_shared_phrasings(entry, phrasings, problems)
         found.extend(problems.found)
+    if asked:
+        by_id = {entry.id: entry for entry in entries}
+        for file in sorted((directory / ASKED_DIR).glob("*.yaml")):
+            problems = _Problems(file, strict=strict)
+            _read_asked(file, by_id, problems)
+            if not strict:
+                _check_asked_owners(by_id.values(), problems)
+            found.extend(problems.found)
+        entries = list(by_id.values())
     return entries, found
 
 
-def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
+def load_knowledge_base(directory: Path | None = None, *, asked: bool = True) -> KnowledgeBase:
     """Load and validate every ``*.yaml`` file of a knowledge-base directory.
 
     Args:
         directory: the directory holding the files; default: the package's ``knowledge/data``.
+        asked: also read the questions people asked (``asked/*.yaml``, see knowledge.asked).
 
     Raises:
         InvalidEntry: at the first problem, naming file, entry id and field.
     """
-    entries, _ = _load(directory or DATA_DIR, strict=True)
+    entries, _ = _load(directory or DATA_DIR, strict=True, asked=asked)
     return KnowledgeBase(entries)
 
 

@@ -31,9 +31,11 @@ class Outcome:
     ``unanswered``: nothing confident enough, or a request the bot refuses.
     ``smalltalk``: a greeting, thanks or "who are you"; no entry, nothing to answer from the KB.
     ``score`` is the best candidate's score, 0–100.
-    ``first_steps``: when the question reports trouble (a leak, an exceedance, a breakdown), the
-    emergency first-steps entries most relevant to it, most relevant first, to be shown before
-    anything else; the ``answer`` then has its penalties last.
+    ``trouble``: the question reports trouble (a leak, an exceedance, a breakdown): what to do
+    now comes first and help is one tap away. ``first_steps`` are then the emergency first-steps
+    entries most relevant to it, most relevant first, to be shown before anything else (without
+    the answered entry when that is itself a first-steps entry); the ``answer`` has its penalties
+    last.
     """
 
     status: Status
@@ -44,3 +46,4 @@ class Outcome:
     answer: str | None = None
     citation: str | None = None
     first_steps: tuple[Entry, ...] = ()
+    trouble: bool = False

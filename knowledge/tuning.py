@@ -36,12 +36,23 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.answer_type import missing_answer_type
+from knowledge.asked import asked_from_cases, with_asked
+from knowledge.base import KnowledgeBase
 from knowledge.evaluation import Case, load_cases
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import DEFAULT_TUNING, MAX_SUGGESTIONS, STRONG_OVERLAP, Matcher, Tuning
 from knowledge.smalltalk import is_smalltalk
 
-__all__ = ["Counts", "Prepared", "counts", "cross_validate", "prepare_cases", "search"]
+__all__ = [
+    "Counts",
+    "Prepared",
+    "counts",
+    "cross_validate",
+    "cross_validate_folds",
+    "prepare_cases",
+    "prepare_folds",
+    "search",
+]
 
 WRONG_COST = 4.0
 # The mix of real traffic the utility is computed for (shared/eval/TOPICS.md: about 10% of
@@ -325,19 +336,67 @@ def search(data: Sequence[Prepared], family: str) -> tuple[Tuning, Counts]:
     return best
 
 
+def _folds(size: int, folds: int) -> list[list[int]]:
+    """The question numbers of each fold: a seeded shuffle dealt round-robin."""
+    order = list(range(size))
+    random.Random(SEED).shuffle(order)
+    return [sorted(order[k::folds]) for k in range(folds)]
+
+
 def cross_validate(data: Sequence[Prepared], family: str, folds: int = 5) -> Counts:
     """Counts on each held fold for the setting chosen on the other folds, summed."""
-    order = list(range(len(data)))
-    random.Random(SEED).shuffle(order)
+    parts = [[data[i] for i in fold] for fold in _folds(len(data), folds)]
+    return cross_validate_folds([parts] * folds, family)
+
+
+def cross_validate_folds(prepared: Sequence[Sequence[Sequence[Prepared]]], family: str) -> Counts:
+    """Like `cross_validate`, with each fold's questions prepared per held fold.
+
+    ``prepared[k][j]`` is fold ``j`` as seen while fold ``k`` is held out (`prepare_folds`).
+    """
     total: Counts | None = None
-    for k in range(folds):
-        held = {order[i] for i in range(k, len(order), folds)}
-        train = [d for i, d in enumerate(data) if i not in held]
+    for k, view in enumerate(prepared):
+        train = [d for j, part in enumerate(view) if j != k for d in part]
         tuning, _ = search(train, family)
-        found = counts([data[i] for i in sorted(held)], tuning)
+        found = counts(view[k], tuning)
         total = found if total is None else total + found
     assert total is not None
     return total
+
+
+def prepare_folds(
+    kb: KnowledgeBase, cases: Sequence[Case], folds: int, *, asked: bool, tuning: Tuning
+) -> list[list[list[Prepared]]]:
+    """Every fold's questions matched for every held fold: ``[held][fold]``.
+
+    With ``asked``, the matcher that matches fold ``j`` while fold ``k`` is held out has learned
+    the questions of every other fold as asked questions (knowledge.asked), so that no question is
+    ever matched against itself, and the held fold stays unseen while the setting is chosen.
+    Without, every fold is matched by one matcher on the curated phrasings alone.
+    """
+    groups = [[cases[i] for i in fold] for fold in _folds(len(cases), folds)]
+    matchers: dict[frozenset[int], Matcher] = {}
+
+    def prepared(j: int, k: int) -> list[Prepared]:
+        left_out = frozenset({j, k}) if asked else frozenset()
+        if left_out not in matchers:
+            learned = [c for n, group in enumerate(groups) if n not in left_out for c in group]
+            known = [e.id for e in kb.entries]
+            chosen = with_asked(kb, asked_from_cases(learned, known) if asked else {})
+            matchers[left_out] = Matcher(chosen, tuning=tuning)
+        return prepare_cases(matchers[left_out], groups[j])
+
+    cache: dict[tuple[frozenset[int], int], list[Prepared]] = {}
+    views = []
+    for k in range(folds):
+        view = []
+        for j in range(folds):
+            key = (frozenset({j, k}) if asked else frozenset(), j)
+            if key not in cache:
+                cache[key] = prepared(j, k)
+            view.append(cache[key])
+        views.append(view)
+    return views
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -345,16 +404,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sets", nargs="+", type=Path, help="training question sets")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--no-asked",
+        dest="asked",
+        action="store_false",
+        help="match on the curated phrasings alone (no training questions learned as asked)",
+    )
     args = parser.parse_args(argv)
     for path in args.sets:
         if "heldout" in path.name:
             parser.error(f"{path} is the held-out set: it is never used for tuning")
     cases = [case for path in args.sets for case in load_cases(path)]
-    matcher = Matcher(load_knowledge_base(), tuning=replace(DEFAULT_TUNING, bm25=0.25))
-    data = prepare_cases(matcher, cases)
-    print(f"{len(data)} training questions, {args.folds}-fold cross-validation (seed {SEED})")
+    kb = load_knowledge_base(asked=False)
+    views = prepare_folds(
+        kb, cases, args.folds, asked=args.asked, tuning=replace(DEFAULT_TUNING, bm25=0.25)
+    )
+    # All questions, each matched while its own fold was held out.
+    data = [d for k, view in enumerate(views) for d in view[k]]
+    learned = "with the other folds learned as asked questions" if args.asked else "curated only"
+    print(f"{len(data)} training questions, {args.folds}-fold cross-validation (seed {SEED}), "
+          f"{learned}")  # fmt: skip
     for family in ("chars", "bm25", "fused"):
-        print(f"  {family:6} CV: {cross_validate(data, family, args.folds).line()}")
+        print(f"  {family:6} CV: {cross_validate_folds(views, family).line()}")
     print(f"  current default on all: {counts(data, DEFAULT_TUNING).line()}")
     for family in ("chars", "bm25", "fused"):
         tuning, found = search(data, family)

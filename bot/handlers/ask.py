@@ -90,8 +90,9 @@ async def ask_question(update: Update, context: BotContext) -> None:
         buttons = [
             [(text(lang, "answer.ask_person"), callbacks.FORWARD_QUESTION.encode(question_id))]
         ]
-    if outcome.first_steps:
-        # Trouble first: what to do now, then the answer; /helpme one tap away.
+    if outcome.trouble:
+        # Trouble first: what to do now, then the answer (which may itself be the first steps);
+        # /helpme one tap away.
         reply = render_first_steps(outcome.first_steps, outcome.lang, lang) + "\n\n" + reply
         buttons.insert(0, [(text(lang, "help.from_answer"), callbacks.HELP_START.encode())])
     await respond(update, context.bot, reply, buttons)

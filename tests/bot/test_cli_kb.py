@@ -25,7 +25,9 @@ def test_ask_json_has_the_documented_fields() -> None:
     payload = json.loads(result.output)
     assert set(payload) == {
         "status", "entry_id", "answer", "citation", "score", "suggestions", "lang", "first_steps",
+        "trouble",
     }  # fmt: skip
+    assert payload["trouble"] is False
     assert payload["status"] == "answered"
     assert payload["entry_id"] == "hazardous-waste-storage-limit"
     assert payload["lang"] == "zh-hant"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge import KnowledgeBase, Matcher, load_knowledge_base
+from knowledge import KnowledgeBase, Matcher, Outcome, load_knowledge_base
 from knowledge.trouble import penalty_last
 
 SANCTION = re.compile("罚|停业|关闭|拘留|penalt|fine|clos", re.IGNORECASE)
@@ -20,12 +20,28 @@ def real() -> Matcher:
     return Matcher(load_knowledge_base())
 
 
+def _read_first(outcome: Outcome) -> str | None:
+    """The entry whose steps the asker reads first: the first steps shown, else the answer."""
+    first = outcome.first_steps[0] if outcome.first_steps else outcome.entry
+    return first.id if first is not None else None
+
+
 def test_a_broken_plant_gets_the_exceedance_steps_first(real: Matcher) -> None:
     outcome = real.ask(BROKEN_PLANT)
-    assert outcome.first_steps, "a question reporting trouble must come with first steps"
-    assert outcome.first_steps[0].id == "emergency_plan-first-steps-exceedance"
+    assert outcome.trouble, "a question reporting trouble is told apart"
+    assert _read_first(outcome) == "emergency_plan-first-steps-exceedance"
     if outcome.answer is not None:
         _assert_duty_before_penalty(outcome.answer)
+
+
+def test_an_answer_that_is_itself_the_first_steps_is_not_repeated_as_steps(
+    real: Matcher,
+) -> None:
+    exceedance = real.kb.get("emergency_plan-first-steps-exceedance")
+    outcome = real.ask(exceedance.questions["zh"][0])  # its own title: answered by it
+    assert (outcome.status, outcome.entry) == ("answered", exceedance)
+    assert outcome.trouble, "still trouble: the reply leads with it and offers help"
+    assert exceedance not in outcome.first_steps
 
 
 def test_an_answer_to_trouble_puts_the_penalty_last(real: Matcher) -> None:
@@ -95,7 +111,8 @@ def test_first_steps_are_ordered_by_relevance_to_the_message(
     ],
 )
 def test_a_question_without_trouble_gets_no_first_steps(real: Matcher, question: str) -> None:
-    assert real.ask(question).first_steps == ()
+    outcome = real.ask(question)
+    assert (outcome.first_steps, outcome.trouble) == ((), False)
 
 
 @pytest.mark.parametrize(
@@ -104,6 +121,7 @@ def test_a_question_without_trouble_gets_no_first_steps(real: Matcher, question:
 )
 def test_trouble_happening_now_gets_first_steps(real: Matcher, message: str) -> None:
     outcome = real.ask(message)
+    assert outcome.trouble
     assert outcome.first_steps != () or (
         outcome.entry is not None and "emergency" in outcome.entry.tags
     )
