@@ -49,6 +49,7 @@ __all__ = [
     "counts",
     "cross_validate",
     "cross_validate_folds",
+    "fold_members",
     "prepare_cases",
     "prepare_folds",
     "search",
@@ -336,7 +337,7 @@ def search(data: Sequence[Prepared], family: str) -> tuple[Tuning, Counts]:
     return best
 
 
-def _folds(size: int, folds: int) -> list[list[int]]:
+def fold_members(size: int, folds: int) -> list[list[int]]:
     """The question numbers of each fold: a seeded shuffle dealt round-robin."""
     order = list(range(size))
     random.Random(SEED).shuffle(order)
@@ -345,7 +346,7 @@ def _folds(size: int, folds: int) -> list[list[int]]:
 
 def cross_validate(data: Sequence[Prepared], family: str, folds: int = 5) -> Counts:
     """Counts on each held fold for the setting chosen on the other folds, summed."""
-    parts = [[data[i] for i in fold] for fold in _folds(len(data), folds)]
+    parts = [[data[i] for i in fold] for fold in fold_members(len(data), folds)]
     return cross_validate_folds([parts] * folds, family)
 
 
@@ -374,7 +375,7 @@ def prepare_folds(
     ever matched against itself, and the held fold stays unseen while the setting is chosen.
     Without, every fold is matched by one matcher on the curated phrasings alone.
     """
-    groups = [[cases[i] for i in fold] for fold in _folds(len(cases), folds)]
+    groups = [[cases[i] for i in fold] for fold in fold_members(len(cases), folds)]
     matchers: dict[frozenset[int], Matcher] = {}
 
     def prepared(j: int, k: int) -> list[Prepared]:
