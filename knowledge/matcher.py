@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from knowledge.answer_type import missing_answer_type
@@ -186,6 +187,18 @@ def _is_evidence(keyword: str, index: Index) -> bool:
     return len(keyword) >= 2
 
 
+def _accumulate(
+    postings: list[npt.NDArray[np.int32]], weights: list[float], size: int
+) -> npt.NDArray[np.float64]:
+    """Per position, the sum of the weights of the lists that hold it (lists hold no repeats)."""
+    if not postings:
+        return np.zeros(size)
+    lengths = [len(p) for p in postings]
+    return np.bincount(
+        np.concatenate(postings), weights=np.repeat(weights, lengths), minlength=size
+    ).astype(np.float64, copy=False)
+
+
 class Matcher:
     """Answers questions from one knowledge base.
 
@@ -222,6 +235,8 @@ class Matcher:
         # What each entry's answer states, in both languages, for the answer-type check.
         self._answers = [f"{e.answer['zh']}\n{e.answer['en'].casefold()}" for e in kb.entries]
         self._mentions: dict[str, int] = {}  # domain term -> number of entries mentioning it
+        # Synonym terms of everyday speech (not domain terms): no sign of a compliance question.
+        self._everyday = self.index.synonyms.terms - self.index.synonyms.domain
 
     def add_phrasing(self, entry_id: str, text: str, lang: Lang) -> None:
         """Teach the matcher another way of asking for an entry; used from the next question on.
@@ -238,19 +253,25 @@ class Matcher:
         """Score the entries that share anything with the question, best first."""
         return self._candidates(self.index.prepare(text))
 
-    def _candidates(self, prepared: str) -> list[Candidate]:
+    def _candidates(self, prepared: str, words: list[str] | None = None) -> list[Candidate]:
+        """Scored candidates; ``words``: the question's BM25 words when already cut."""
         index = self.index
         query = features(prepared)
         if not query or not index.phrasings:
             return []
         weights = {f: index.weight(f) for f in query}
         total = sum(weights.values())
-        overlap = np.zeros(len(index.phrasings))
-        coverage = np.zeros(len(index.entry_ids))
-        for feature, weight in weights.items():
-            if (postings := index.phrasing_postings.get(feature)) is not None:
-                overlap[postings] += weight
-                coverage[index.entry_postings[feature]] += weight
+        # Each known feature's weight added to the phrasings and entries that have it: one
+        # bincount over the concatenated inverted lists instead of a numpy call per feature.
+        known = [f for f in weights if f in index.phrasing_postings]
+        overlap = _accumulate(
+            [index.phrasing_postings[f] for f in known], [weights[f] for f in known],
+            len(index.phrasings),
+        )  # fmt: skip
+        coverage = _accumulate(
+            [index.entry_postings[f] for f in known], [weights[f] for f in known],
+            len(index.entry_ids),
+        )  # fmt: skip
         recall = overlap / total
         precision = overlap / index.phrasing_weight
         denominator = _BETA2 * precision + recall
@@ -272,13 +293,13 @@ class Matcher:
                 best[entry] = (value, int(p))
         bm25 = np.zeros(len(index.entry_ids))
         if index.bm25 is not None:
-            bm25 = index.bm25.scores(index.words(prepared))
+            bm25 = index.bm25.scores(index.words(prepared) if words is None else words)
             top = min(_TOP_BM25, len(bm25))
             for entry in np.argpartition(-bm25, top - 1)[:top]:
                 entry = int(entry)
                 if bm25[entry] > 0 and entry not in best:
                     phrasings = self._entry_phrasings[entry]
-                    p = max(phrasings, key=lambda n: f_measure[n])
+                    p = phrasings[int(np.argmax(f_measure[phrasings]))]
                     best[entry] = (float(f_measure[p]), p)
         tuning = self.tuning
         found = []
@@ -375,10 +396,10 @@ class Matcher:
 
     def judge(self, prepared: str, tuning: Tuning | None = None) -> Judged:
         """Everything the decision needs about one prepared question (see :meth:`decide`)."""
-        found = self._candidates(prepared)
+        words = self.index.words(prepared)
+        found = self._candidates(prepared, words)
         if tuning is not None:
             found = sorted((c.rescored(tuning) for c in found), key=lambda c: -c.score)
-        words = self.index.words(prepared)
         return Judged(
             prepared=prepared,
             found=tuple(found),
@@ -399,7 +420,7 @@ class Matcher:
         bm25 = self.index.bm25
         if bm25 is None:
             return False
-        everyday = self.index.synonyms.terms - self.index.synonyms.domain
+        everyday = self._everyday
         return any(
             0 < bm25.df.get(w, 0) <= _SPECIFIC_DF
             and w not in everyday
