@@ -8,7 +8,7 @@ not code can find and fix it. :func:`load_knowledge_base` stops at the first pro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -301,8 +301,14 @@ def _read_file(file: Path, problems: _Problems) -> Iterator[Entry]:
             yield entry
 
 
-def _read_asked(file: Path, entries: dict[str, Entry], problems: _Problems) -> None:
-    """Attach the asked questions of one ``asked/*.yaml`` file to ``entries`` (in place)."""
+def _read_asked(
+    file: Path, entries: dict[str, Entry], problems: _Problems, seen: dict[str, str] | None
+) -> None:
+    """Attach the asked questions of one ``asked/*.yaml`` file to ``entries`` (in place).
+
+    ``seen`` (lint only): normalised question -> the entry that has it, curated or asked; an
+    asked question another entry already has ties the two, so it is reported.
+    """
     document = _read_mapping(file, problems, "of entry ids to their asked questions by language")
     if document is None:
         return
@@ -324,25 +330,16 @@ def _read_asked(file: Path, entries: dict[str, Entry], problems: _Problems) -> N
                 problems.add(entry.id, lang, "must be a list of non-empty texts")
                 continue
             asked[lang] = asked.get(lang, ()) + kept
-        entries[entry.id] = replace(entry, asked=asked)
-
-
-def _check_asked_owners(entries: Iterable[Entry], problems: _Problems) -> None:
-    """An asked question that another entry also has (curated or asked) ties the two."""
-    owner: dict[str, str] = {}
-    for entry in entries:
-        for _, text in entry.ways_of_asking():
-            owner.setdefault(normalise(text), entry.id)
-    for entry in entries:
-        for lang, texts in entry.asked.items():
-            for i, text in enumerate(texts):
-                other = owner[normalise(text)]
-                if other != entry.id:
+            if seen is None:
+                continue
+            for i, text in enumerate(kept):
+                if (other := seen.setdefault(normalise(text), entry.id)) != entry.id:
                     problems.add(
                         entry.id,
                         f"{lang}[{i}]",
                         f"{text!r} is also a question of {other}: keep it under one entry",
                     )
+        entries[entry.id] = replace(entry, asked=asked)
 
 
 def _load(
@@ -356,7 +353,8 @@ def _load(
     entries: list[Entry] = []
     found: list[InvalidEntry] = []
     seen: dict[str, Path] = {}
-    phrasings: dict[str, str] = {}  # normalised phrasing -> the entry that has it (lint only)
+    # Normalised phrasing (curated, then asked) -> the entry that has it (lint only).
+    phrasings: dict[str, str] = {}
     for file in files:
         problems = _Problems(file, strict=strict)
         for entry in _read_file(file, problems):
@@ -374,9 +372,7 @@ def _load(
         by_id = {entry.id: entry for entry in entries}
         for file in sorted((directory / ASKED_DIR).glob("*.yaml")):
             problems = _Problems(file, strict=strict)
-            _read_asked(file, by_id, problems)
-            if not strict:
-                _check_asked_owners(by_id.values(), problems)
+            _read_asked(file, by_id, problems, None if strict else phrasings)
             found.extend(problems.found)
         entries = list(by_id.values())
     return entries, found

@@ -264,14 +264,13 @@ class Matcher:
         # Each known feature's weight added to the phrasings and entries that have it: one
         # bincount over the concatenated inverted lists instead of a numpy call per feature.
         known = [f for f in weights if f in index.phrasing_postings]
+        known_weights = [weights[f] for f in known]
         overlap = _accumulate(
-            [index.phrasing_postings[f] for f in known], [weights[f] for f in known],
-            len(index.phrasings),
-        )  # fmt: skip
+            [index.phrasing_postings[f] for f in known], known_weights, len(index.phrasings)
+        )
         coverage = _accumulate(
-            [index.entry_postings[f] for f in known], [weights[f] for f in known],
-            len(index.entry_ids),
-        )  # fmt: skip
+            [index.entry_postings[f] for f in known], known_weights, len(index.entry_ids)
+        )
         recall = overlap / total
         precision = overlap / index.phrasing_weight
         denominator = _BETA2 * precision + recall

@@ -376,26 +376,21 @@ def prepare_folds(
     Without, every fold is matched by one matcher on the curated phrasings alone.
     """
     groups = [[cases[i] for i in fold] for fold in fold_members(len(cases), folds)]
+    known = [e.id for e in kb.entries]
     matchers: dict[frozenset[int], Matcher] = {}
-
-    def prepared(j: int, k: int) -> list[Prepared]:
-        left_out = frozenset({j, k}) if asked else frozenset()
-        if left_out not in matchers:
-            learned = [c for n, group in enumerate(groups) if n not in left_out for c in group]
-            known = [e.id for e in kb.entries]
-            chosen = with_asked(kb, asked_from_cases(learned, known) if asked else {})
-            matchers[left_out] = Matcher(chosen, tuning=tuning)
-        return prepare_cases(matchers[left_out], groups[j])
-
-    cache: dict[tuple[frozenset[int], int], list[Prepared]] = {}
+    done: dict[tuple[frozenset[int], int], list[Prepared]] = {}
     views = []
     for k in range(folds):
         view = []
         for j in range(folds):
-            key = (frozenset({j, k}) if asked else frozenset(), j)
-            if key not in cache:
-                cache[key] = prepared(j, k)
-            view.append(cache[key])
+            left_out = frozenset({j, k}) if asked else frozenset()
+            if left_out not in matchers:
+                learned = [c for n, g in enumerate(groups) if n not in left_out for c in g]
+                chosen = with_asked(kb, asked_from_cases(learned, known) if asked else {})
+                matchers[left_out] = Matcher(chosen, tuning=tuning)
+            if (left_out, j) not in done:
+                done[left_out, j] = prepare_cases(matchers[left_out], groups[j])
+            view.append(done[left_out, j])
         views.append(view)
     return views
 
